@@ -1,0 +1,1 @@
+// module — placeholder until its first real file lands.
