@@ -1,0 +1,163 @@
+import FaultlineIngest
+import FaultlineModel
+import FaultlineRules
+import Foundation
+
+/// Replays every rule's examples through the real pipeline (reader, wrappers, assembler,
+/// matcher), plain and behind the wrappers real logs come in.
+///
+/// `faultline rules test` and the test suite run this same runner.
+public enum RuleTester {
+    /// A way of wrapping an example log, as CI systems and containers do.
+    public enum Variant: String, CaseIterable, Sendable {
+        case plain
+        case githubTimestamp = "github-timestamp"
+        case composePrefix = "compose-prefix"
+        case ansi
+        case crlf
+        case tinyBuffer = "7-byte-buffer"
+
+        /// The example text as this wrapper would deliver it.
+        public func apply(_ log: String) -> String {
+            let lines = log.split(separator: "\n", omittingEmptySubsequences: false)
+            let body = log.hasSuffix("\n") ? lines.dropLast() : lines[...]
+            func each(_ f: (Substring) -> String) -> String { body.map(f).joined(separator: "\n") + "\n" }
+            switch self {
+            case .plain, .tinyBuffer: return each { String($0) }
+            case .githubTimestamp: return each { "2025-01-02T03:04:05.1234567Z " + $0 }
+            case .composePrefix: return each { "app-1  | " + $0 }
+            case .ansi: return each { $0.isEmpty ? "" : "\u{1B}[2m\u{1B}[0m" + colorFirstWord($0) + "\u{1B}[0m" }
+            case .crlf: return body.map(String.init).joined(separator: "\r\n") + "\r\n"
+            }
+        }
+
+        private func colorFirstWord(_ line: Substring) -> String {
+            guard let space = line.firstIndex(of: " "), space != line.startIndex else { return "\u{1B}[31m" + line }
+            return "\u{1B}[1;31m" + line[..<space] + "\u{1B}[0m" + line[space...]
+        }
+
+        var readerOptions: ReaderOptions {
+            var o = ReaderOptions()
+            if self == .tinyBuffer { o.bufferSize = 7 }
+            return o
+        }
+    }
+
+    /// One example that did not behave as declared.
+    public struct Failure: Sendable, CustomStringConvertible {
+        public let rule: String
+        public let location: SourceLocation
+        public let variant: Variant
+        public let message: String
+        public var description: String { "\(location): \(rule) [\(variant.rawValue)]: \(message)" }
+    }
+
+    /// Per-rule outcome.
+    public struct RuleResult: Sendable {
+        public let rule: String
+        public let file: String
+        public var matchPassed = 0
+        public var matchTotal = 0
+        public var noMatchPassed = 0
+        public var noMatchTotal = 0
+        public var failures: [Failure] = []
+        public var passed: Bool { failures.isEmpty }
+    }
+
+    /// Runs all examples of `only` (default: every rule) against the whole rule set `all`, so that
+    /// correlation rules find the rules they refer to.
+    public static func run(all: [Rule], only: [Rule]? = nil, variants: [Variant] = Variant.allCases) -> [RuleResult] {
+        let compiled = CompiledRules(all)
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "faultline-rules-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var results: [RuleResult] = []
+        var counter = 0
+        for rule in only ?? all {
+            guard let index = compiled.indexByID[rule.id] else { continue }
+            var result = RuleResult(rule: rule.id, file: rule.file)
+            for example in rule.matchExamples {
+                result.matchTotal += 1
+                var ok = true
+                for variant in variants {
+                    counter += 1
+                    let found = scan(example.log, variant: variant, rules: compiled, rule: index, tmp: tmp, n: counter)
+                    if let problem = checkMatch(found, example: example) {
+                        ok = false
+                        result.failures.append(
+                            Failure(rule: rule.id, location: example.location, variant: variant, message: problem))
+                        break
+                    }
+                }
+                if ok { result.matchPassed += 1 }
+            }
+            for example in rule.noMatchExamples {
+                result.noMatchTotal += 1
+                var ok = true
+                for variant in variants {
+                    counter += 1
+                    let found = scan(example.log, variant: variant, rules: compiled, rule: index, tmp: tmp, n: counter)
+                    if let f = found.findings {
+                        ok = false
+                        let lines = f.lines.map { String($0.line) }.joined(separator: ", ")
+                        result.failures.append(
+                            Failure(
+                                rule: rule.id, location: example.location, variant: variant,
+                                message: "expected no match, but the rule matched at line(s) \(lines)"))
+                        break
+                    }
+                }
+                if ok { result.noMatchPassed += 1 }
+            }
+            results.append(result)
+        }
+        return results
+    }
+
+    private struct Outcome {
+        var findings: RuleFindings?
+        var diagnostics: [Diagnostic]
+    }
+
+    private static func scan(
+        _ log: String, variant: Variant, rules: CompiledRules, rule: Int, tmp: URL, n: Int
+    ) -> Outcome {
+        let url = tmp.appendingPathComponent("example-\(n).log")
+        do {
+            try Data(variant.apply(log).utf8).write(to: url)
+        } catch {
+            return Outcome(
+                findings: nil, diagnostics: [Diagnostic(severity: .error, message: "cannot write \(url.path): \(error)")])
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        let session = ScanSession(rules: rules, options: ScanOptions(reader: variant.readerOptions))
+        session.scan(InputFile(path: url.path, explicit: true), displayName: "example")
+        let result = session.result()
+        var found = result.findings.first { $0.rule == rule }
+        if found != nil, let contrast = rules.rules[rule].correlate?.contrast, contrast.required,
+            result.contrast[rule] == nil
+        {
+            found = nil
+        }
+        return Outcome(findings: found, diagnostics: result.diagnostics)
+    }
+
+    private static func checkMatch(_ outcome: Outcome, example: MatchExample) -> String? {
+        guard let f = outcome.findings else {
+            let extra = outcome.diagnostics.first.map { " (\($0.message))" } ?? ""
+            return "expected a match at line \(example.line), but the rule did not match\(extra)"
+        }
+        guard f.lines.contains(where: { $0.line == example.line }) else {
+            let lines = f.lines.map { String($0.line) }.joined(separator: ", ")
+            return "expected the evidence at line \(example.line), but the rule matched at line(s) \(lines)"
+        }
+        for (key, expected) in example.values.sorted(by: { $0.key < $1.key }) {
+            let got = f.values[key]
+            if got != expected {
+                return "expected value \(key) = '\(expected)', got \(got.map { "'\($0)'" } ?? "nothing")"
+            }
+        }
+        return nil
+    }
+}

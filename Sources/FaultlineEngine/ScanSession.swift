@@ -1,0 +1,297 @@
+import FaultlineEvents
+import FaultlineIngest
+import FaultlineModel
+import FaultlineRegex
+import FaultlineRules
+import Foundation
+
+/// Settings of a scan.
+public struct ScanOptions: Sendable {
+    public var reader: ReaderOptions
+    public var assembler: AssemblerOptions
+    /// How many evidence lines an incident keeps.
+    public var maxEvidence: Int
+
+    public init(
+        reader: ReaderOptions = ReaderOptions(), assembler: AssemblerOptions = AssemblerOptions(), maxEvidence: Int = 5
+    ) {
+        self.reader = reader
+        self.assembler = assembler
+        self.maxEvidence = maxEvidence
+    }
+}
+
+/// Everything found for one rule in a scan, before folding and ranking.
+public struct RuleFindings: Sendable {
+    public let rule: Int
+    public internal(set) var occurrences: Int = 0
+    public internal(set) var firstSeen: String?
+    public internal(set) var lastSeen: String?
+    /// Unredacted evidence (redaction happens when the report is built).
+    public internal(set) var evidence: [Evidence] = []
+    /// Every evidence line number per source, for example checks; capped.
+    public internal(set) var lines: [(source: String, line: Int)] = []
+    public internal(set) var values: [String: String] = [:]
+    public internal(set) var signals: [Signal] = []
+    /// Global order of the first finding, to keep ties deterministic.
+    public internal(set) var order: Int = 0
+}
+
+/// The outcome of scanning: per-rule findings, contrast evidence, stats and diagnostics.
+public struct ScanResult: Sendable {
+    public var findings: [RuleFindings]
+    /// Per rule: where a succeeding request of the contrasting kind was seen, if anywhere.
+    public var contrast: [Evidence?]
+    public var stats: ScanStats
+    public var diagnostics: [Diagnostic]
+}
+
+/// Runs inputs through reader → assembler → matcher and aggregates what the rules find.
+///
+/// Not thread-safe: one session per worker.
+public final class ScanSession {
+    public let rules: CompiledRules
+    public let options: ScanOptions
+    private let scratch = MatchScratch()
+    private var flags: [Bool]
+    private var touched: [Int] = []
+    private var ruleSeen: [Bool]
+    private var ruleList: [Int] = []
+    private var findings: [Int: RuleFindings] = [:]
+    private var contrast: [Evidence?]
+    private var stats = ScanStats()
+    private var diagnostics: [Diagnostic] = []
+    private var limitReported: Set<String> = []
+    private var findingOrder = 0
+    // Per-source correlation state.
+    private var eventOrdinal = 0
+    private var lastSeenEvent: [Int?]
+    private var lastSeenTime: [Double?]
+    private var lastSeenWhere: [(String, Int)?]
+    private var currentSource = ""
+
+    public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
+        self.rules = rules
+        self.options = options
+        flags = [Bool](repeating: false, count: rules.patterns.count)
+        ruleSeen = [Bool](repeating: false, count: rules.rules.count)
+        contrast = [Evidence?](repeating: nil, count: rules.rules.count)
+        lastSeenEvent = [Int?](repeating: nil, count: rules.rules.count)
+        lastSeenTime = [Double?](repeating: nil, count: rules.rules.count)
+        lastSeenWhere = [(String, Int)?](repeating: nil, count: rules.rules.count)
+    }
+
+    /// Scans one input (`-` is stdin). `displayName` overrides the source name shown in evidence.
+    public func scan(_ file: InputFile, displayName: String? = nil) {
+        let source = displayName ?? (file.path == "-" ? "<stdin>" : file.path)
+        beginSource(source)
+        let assembler = EventAssembler(source: source, options: options.assembler) { [unowned self] event in
+            self.match(event)
+        }
+        let outcome = InputOpener.read(file, options: options.reader) { line in
+            assembler.push(line)
+        }
+        assembler.finish()
+        stats.files += 1
+        stats.bytes += outcome.stats.bytes
+        stats.lines += outcome.stats.lines
+        stats.events += assembler.eventCount
+        diagnostics += outcome.diagnostics.map { d in
+            var d = d
+            if d.source == "-" { d.source = "<stdin>" }
+            return d
+        }
+    }
+
+    /// Adds diagnostics found outside the session (a missing path, a broken rule).
+    public func record(_ more: [Diagnostic]) { diagnostics += more }
+
+    /// The aggregated result so far.
+    public func result() -> ScanResult {
+        let list = findings.values.sorted { $0.order < $1.order }
+        return ScanResult(findings: list, contrast: contrast, stats: stats, diagnostics: diagnostics)
+    }
+
+    private func beginSource(_ source: String) {
+        currentSource = source
+        eventOrdinal = 0
+        for i in lastSeenEvent.indices {
+            if rules.rules.indices.contains(i) {
+                lastSeenEvent[i] = nil
+                lastSeenTime[i] = nil
+                lastSeenWhere[i] = nil
+            }
+        }
+    }
+
+    // MARK: Matching
+
+    private func match(_ event: borrowing EventView) {
+        eventOrdinal += 1
+        let text = event.text
+        rules.scanner.scan(text) { lit in
+            for p in rules.literalPatterns[lit] where !flags[p] {
+                flags[p] = true
+                touched.append(p)
+            }
+        }
+        if touched.isEmpty && rules.alwaysPatterns.isEmpty { return }
+        for p in rules.alwaysPatterns where !flags[p] {
+            flags[p] = true
+            touched.append(p)
+        }
+        for p in touched {
+            for r in rules.ownerRules[p] where !ruleSeen[r] {
+                ruleSeen[r] = true
+                ruleList.append(r)
+            }
+        }
+        ruleList.sort()
+        var matched: [(rule: Int, line: Int, values: [String: String])] = []
+        for r in ruleList {
+            if contrast[r] == nil, let ev = evaluateContrast(rule: r, event) { contrast[r] = ev }
+            if let m = evaluate(rule: r, event) { matched.append((r, m.line, m.values)) }
+        }
+        for p in touched { flags[p] = false }
+        touched.removeAll(keepingCapacity: true)
+        for r in ruleList { ruleSeen[r] = false }
+        ruleList.removeAll(keepingCapacity: true)
+        guard !matched.isEmpty else { return }
+
+        let timestamp = event.timestamp()
+        let time = timestamp.flatMap(TimeParser.seconds)
+        var accepted: [(rule: Int, line: Int, values: [String: String], signal: Signal?)] = []
+        for m in matched {
+            var signal: Signal?
+            if let after = rules.rules[m.rule].correlate?.after {
+                guard let target = rules.afterRule[m.rule], let seen = lastSeenEvent[target],
+                    eventOrdinal - seen <= after.withinEvents
+                else { continue }
+                if let limit = after.withinSeconds, let t = time, let t0 = lastSeenTime[target], abs(t - t0) > limit {
+                    continue
+                }
+                let whereText = lastSeenWhere[target].map { "\($0.0):\($0.1)" } ?? "earlier"
+                signal = Signal(
+                    effect: "+",
+                    text:
+                        "follows \(rules.rules[target].title.lowercasedFirst) at \(whereText), \(eventOrdinal - seen) event(s) earlier"
+                )
+            }
+            accepted.append((m.rule, m.line, m.values, signal))
+        }
+        for a in accepted {
+            record(rule: a.rule, event: event, line: a.line, values: a.values, timestamp: timestamp, signal: a.signal)
+            if rules.isAfterTarget[a.rule] {
+                lastSeenEvent[a.rule] = eventOrdinal
+                lastSeenTime[a.rule] = time
+                lastSeenWhere[a.rule] = (currentSource, event.lines[a.line].number)
+            }
+        }
+    }
+
+    private func run(_ p: Int, _ event: borrowing EventView, rule: Int) -> RegexMatch? {
+        guard flags[p] else { return nil }
+        do {
+            return try rules.patterns[p].regex.firstMatch(in: event.text, from: 0, using: scratch)
+        } catch {
+            let key = "\(rule)|\(currentSource)"
+            if !limitReported.contains(key) {
+                limitReported.insert(key)
+                diagnostics.append(
+                    Diagnostic(
+                        severity: .warning, source: currentSource, line: event.firstLine,
+                        message:
+                            "rule '\(rules.rules[rule].id)': \(error) (pattern at \(rules.patterns[p].location)); the event was not matched by this rule"
+                    ))
+            }
+            return nil
+        }
+    }
+
+    private func evaluate(rule r: Int, _ event: borrowing EventView) -> (line: Int, values: [String: String])? {
+        let rule = rules.rules[r]
+        let ids = rules.matchIDs[r]
+        var first: RegexMatch?
+        var values: [String: String] = [:]
+        switch rule.match.mode {
+        case .any:
+            for p in ids {
+                guard let m = run(p, event, rule: r) else { continue }
+                if first == nil { first = m }
+                collect(m, event, into: &values)
+            }
+        case .all:
+            for p in ids {
+                guard let m = run(p, event, rule: r) else { return nil }
+                if first == nil { first = m }
+                collect(m, event, into: &values)
+            }
+        }
+        guard let first, let start = first.range(0)?.lowerBound else { return nil }
+        let unless = rules.unlessIDs[r]
+        if !unless.isEmpty, let group = rule.unless {
+            var hits = 0
+            for p in unless where flags[p] || rules.patterns[p].literals == nil {
+                if run(p, event, rule: r) != nil { hits += 1 }
+            }
+            if group.mode == .any ? hits > 0 : hits == unless.count { return nil }
+        }
+        return (lineIndex(of: start, in: event), values)
+    }
+
+    private func evaluateContrast(rule r: Int, _ event: borrowing EventView) -> Evidence? {
+        for p in rules.succeedsIDs[r] {
+            guard let m = run(p, event, rule: r), let start = m.range(0)?.lowerBound else { continue }
+            let li = lineIndex(of: start, in: event)
+            return Evidence(source: currentSource, line: event.lines[li].number, text: event.rawLineText(li))
+        }
+        return nil
+    }
+
+    private func collect(_ m: RegexMatch, _ event: borrowing EventView, into values: inout [String: String]) {
+        for (name, index) in m.names.sorted(by: { $0.value < $1.value }) where values[name] == nil {
+            guard let range = m.range(index), !range.isEmpty else { continue }
+            let slice = UnsafeBufferPointer(rebasing: event.text[range])
+            values[name] = String(decoding: slice, as: UTF8.self)
+        }
+    }
+
+    private func lineIndex(of offset: Int, in event: borrowing EventView) -> Int {
+        var lo = 0
+        var hi = event.lines.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if event.lines[mid].textRange.lowerBound <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return max(0, lo)
+    }
+
+    private func record(
+        rule r: Int, event: borrowing EventView, line li: Int, values: [String: String], timestamp: String?,
+        signal: Signal?
+    ) {
+        var f = findings[r] ?? RuleFindings(rule: r)
+        if f.occurrences == 0 {
+            findingOrder += 1
+            f.order = findingOrder
+            f.firstSeen = timestamp
+        }
+        f.occurrences += 1
+        if timestamp != nil { f.lastSeen = timestamp }
+        let number = event.lines[li].number
+        if f.evidence.count < options.maxEvidence {
+            f.evidence.append(Evidence(source: currentSource, line: number, text: event.rawLineText(li)))
+        }
+        if f.lines.count < 1000 { f.lines.append((currentSource, number)) }
+        for (k, v) in values where f.values[k] == nil { f.values[k] = v }
+        if let signal, f.signals.count < 3, !f.signals.contains(signal) { f.signals.append(signal) }
+        findings[r] = f
+    }
+}
+
+extension String {
+    var lowercasedFirst: String {
+        guard let first else { return self }
+        return first.lowercased() + dropFirst()
+    }
+}

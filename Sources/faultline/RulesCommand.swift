@@ -1,0 +1,151 @@
+import ArgumentParser
+import FaultlineEngine
+import FaultlineModel
+import FaultlineRules
+import Foundation
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "Work with rules: test their examples, list them, show one.",
+        subcommands: [RulesTest.self, RulesList.self, RulesShow.self]
+    )
+}
+
+struct RulesTest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Replay every rule's examples through the real pipeline and report per rule.",
+        discussion: """
+            Each 'match' example must match at its declared evidence line with its declared values, and
+            each 'no_match' example must not match, plain and behind a GitHub Actions timestamp, a docker
+            compose prefix, ANSI colours, CRLF line ends and a 7-byte read buffer.
+            With FOLDERs, the rules in them are tested (against the shipped rules too, so correlations
+            resolve); without, the shipped rules are tested. Exit 1 when an example fails, 2 when a rule
+            cannot be loaded.
+            """
+    )
+
+    @Argument(help: "Folders of rule files to test; default: the shipped rules.")
+    var folders: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
+    var quiet = false
+
+    func run() throws {
+        let shipped = LoadedRules.load(userFolders: [])
+        let loaded = folders.isEmpty ? shipped : LoadedRules.load(userFolders: folders)
+        Output.diagnostics(loaded.diagnostics)
+        let only: [Rule]? = folders.isEmpty ? nil : loaded.rules.filter { $0.origin == .user }
+        let results = RuleTester.run(all: loaded.rules, only: only)
+        var out = ""
+        var passed = 0
+        var failed = 0
+        for r in results {
+            if r.passed { passed += 1 } else { failed += 1 }
+            if quiet && r.passed { continue }
+            out +=
+                "\(r.passed ? "PASS" : "FAIL")  \(r.rule)  match \(r.matchPassed)/\(r.matchTotal), no_match \(r.noMatchPassed)/\(r.noMatchTotal)\n"
+            for f in r.failures { out += "      \(f)\n" }
+        }
+        out += "rules: \(passed) passed, \(failed) failed\n"
+        Output.stdout(out)
+        if loaded.hasErrors { throw ExitCode(2) }
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct RulesList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the loaded rules: id, category, severity, title.")
+
+    @Option(name: .customLong("rules"), help: "Also load the rules in this folder (repeatable).")
+    var ruleFolders: [String] = []
+
+    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    var format: ListFormat = .text
+
+    enum ListFormat: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        let loaded = LoadedRules.load(userFolders: ruleFolders)
+        Output.diagnostics(loaded.diagnostics)
+        switch format {
+        case .text:
+            let idWidth = loaded.rules.map(\.id.count).max() ?? 2
+            let catWidth = loaded.rules.map(\.category.rawValue.count).max() ?? 8
+            var out = ""
+            for r in loaded.rules {
+                out +=
+                    r.id.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0)
+                    + r.category.rawValue.padding(toLength: catWidth + 2, withPad: " ", startingAt: 0)
+                    + r.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + r.title + "\n"
+            }
+            out += "\(loaded.rules.count) rules\n"
+            Output.stdout(out)
+        case .json:
+            struct Entry: Encodable {
+                let id, category, severity, title, file: String
+                let examples: Int
+            }
+            let entries = loaded.rules.map {
+                Entry(
+                    id: $0.id, category: $0.category.rawValue, severity: $0.severity.rawValue, title: $0.title,
+                    file: $0.file, examples: $0.matchExamples.count + $0.noMatchExamples.count)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(entries)
+            Output.stdout(String(decoding: data, as: UTF8.self) + "\n")
+        }
+        if loaded.hasErrors { throw ExitCode(2) }
+    }
+}
+
+struct RulesShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one rule as a page.")
+
+    @Argument(help: "The rule id.")
+    var id: String
+
+    @Option(name: .customLong("rules"), help: "Also load the rules in this folder (repeatable).")
+    var ruleFolders: [String] = []
+
+    func run() throws {
+        let loaded = LoadedRules.load(userFolders: ruleFolders)
+        Output.diagnostics(loaded.diagnostics)
+        guard let r = loaded.rules.first(where: { $0.id == id }) else {
+            let hint = RuleLoader.suggestion(for: id, among: loaded.rules.map(\.id)).map { "; did you mean '\($0)'?" }
+            throw CLIError("no rule with id '\(id)'\(hint ?? "") ('faultline rules list' shows them all)")
+        }
+        var out = "\(r.id)  —  \(r.title)\n"
+        out += "category: \(r.category.rawValue)   severity: \(r.severity.rawValue)   confidence: \(r.confidence)\n"
+        out += "file: \(r.file)\n\n"
+        out += "Match (\(r.match.mode.rawValue)):\n" + r.match.patterns.map { "  \($0.source)\n" }.joined()
+        if let u = r.unless { out += "Unless (\(u.mode.rawValue)):\n" + u.patterns.map { "  \($0.source)\n" }.joined() }
+        if let a = r.correlate?.after {
+            out += "After: \(a.rule) within \(a.withinEvents) events"
+            out += a.withinSeconds.map { " / \($0) s" } ?? ""
+            out += "\n"
+        }
+        if let c = r.correlate?.contrast {
+            out += "Contrast (\(c.required ? "required" : "raises confidence")):\n"
+            out += c.succeeds.map { "  \($0.source)\n" }.joined()
+        }
+        if !r.explains.isEmpty { out += "Explains: \(r.explains.joined(separator: ", "))\n" }
+        out += "\nCause:\n  \(r.cause)\n\nFix:\n"
+        for (i, step) in r.fix.enumerated() {
+            out += "  \(i + 1). " + step.replacingOccurrences(of: "\n", with: "\n     ") + "\n"
+        }
+        if !r.candidates.isEmpty {
+            out += "\nPossible causes:\n" + r.candidates.map { "  - \($0.category.rawValue): \($0.why)\n" }.joined()
+        }
+        out += "\nReferences:\n" + r.references.map { "  \($0)\n" }.joined()
+        out += "\nExamples: \(r.matchExamples.count) match, \(r.noMatchExamples.count) no_match\n"
+        for e in r.matchExamples {
+            out += "\n  match (evidence line \(e.line)):\n"
+            out += e.log.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)\n" }.joined()
+        }
+        Output.stdout(out)
+    }
+}

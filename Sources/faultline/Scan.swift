@@ -1,0 +1,118 @@
+import ArgumentParser
+import FaultlineEngine
+import FaultlineIngest
+import FaultlineModel
+import FaultlineReport
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension ReportFormat: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
+
+/// When to colour the text report.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan logs for known failures (the default command).",
+        discussion: """
+            PATHs are files or folders (walked recursively, in sorted order); '-' or no PATH reads
+            standard input. In a folder walk, binary files (a NUL byte in the first 8 KiB) are skipped
+            with a note; files named explicitly are always read. A missing or unreadable path is
+            reported and every other input is still scanned.
+
+            EXAMPLES:
+              docker compose logs api 2>&1 | faultline
+              faultline scan ci-logs/ --format json -o report.json
+              faultline scan app.log --fail-on warning
+            """
+    )
+
+    @Argument(help: "Log files or folders to scan; '-' (or nothing) reads standard input.")
+    var paths: [String] = []
+
+    @Option(name: .shortAndLong, help: "Report format: text, markdown or json.")
+    var format: ReportFormat = .text
+
+    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: "Exit with 1 when an incident at or above this severity is found (info, warning, error, critical).")
+    var failOn: Severity?
+
+    @Option(name: .customLong("rules"), help: "A folder of your own rule files, added to the shipped ones (repeatable).")
+    var ruleFolders: [String] = []
+
+    @Option(
+        name: .customLong("max-line-bytes"),
+        help: "Longer lines are truncated to this many bytes, with a diagnostic naming file:line.")
+    var maxLineBytes: Int = 1 << 20
+
+    @Option(help: "Colour the text report: auto (only on a terminal, honouring NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if maxLineBytes < 64 {
+            throw ValidationError("--max-line-bytes must be at least 64 (got \(maxLineBytes))")
+        }
+    }
+
+    func run() throws {
+        let loaded = LoadedRules.load(userFolders: ruleFolders)
+        Output.diagnostics(loaded.diagnostics)
+
+        var inputs = paths.isEmpty ? ["-"] : paths
+        if inputs.filter({ $0 == "-" }).count > 1 {
+            inputs = inputs.enumerated().filter { $0.element != "-" || inputs.firstIndex(of: "-") == $0.offset }
+                .map(\.element)
+        }
+        if inputs.contains("-") && isatty(0) == 1 {
+            Output.stderr(
+                "faultline: reading logs from standard input (pipe logs in, or give paths; --help for usage)\n")
+        }
+        let expanded = InputWalker.expand(inputs)
+        var options = ScanOptions()
+        options.reader.maxLineBytes = maxLineBytes
+
+        let compiled = CompiledRules(loaded.rules)
+        let session = ScanSession(rules: compiled, options: options)
+        session.record(expanded.diagnostics)
+        for file in expanded.files {
+            session.scan(file)
+        }
+        let result = session.result()
+        let report = ReportBuilder.build(result, rules: compiled)
+        Output.diagnostics(report.diagnostics)
+
+        let useColor: Bool
+        switch color {
+        case .always: useColor = true
+        case .never: useColor = false
+        case .auto:
+            useColor = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        }
+        let text = ReportRenderer.render(report, format: format, options: RenderOptions(color: useColor))
+        if let output {
+            try Output.writeFile(output, text)
+        } else {
+            Output.stdout(text)
+        }
+
+        let inputErrors = report.diagnostics.contains { $0.severity == .error }
+        if loaded.hasErrors || inputErrors {
+            throw ExitCode(2)
+        }
+        if let failOn, report.incidents.contains(where: { $0.severity >= failOn }) {
+            throw ExitCode(1)
+        }
+    }
+}

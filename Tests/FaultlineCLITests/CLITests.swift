@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+private let fakeKey = "sk-proj-FAKEfakeFAKEfake0123456789abcdefFAKE"
+private let fakeJWT =
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2NvZ25pdGl2ZXNlcnZpY2VzLmF6dXJlLmNvbSJ9.FAKEsignatureFAKEsignature"
+
+/// A pr-agent style log: the key in the printed config is a literal `$OPENAI_API_KEY`, then the 401.
+private let unexpandedLog = """
+    2024-08-22 10:15:02.991 | INFO     | pr_agent.git_providers.bitbucket_provider:__init__:52 - Bitbucket PR https://bitbucket.org/acme/payments-api/pull-requests/17
+    2024-08-22 10:15:03.120 | DEBUG    | pr_agent.algo.ai_handlers.litellm_ai_handler:__init__:61 - openai.key = '$OPENAI_API_KEY', api_base = 'https://contoso-eastus2.openai.azure.com', api_version = '2024-02-15-preview'
+    2024-08-22 10:15:04.533 | WARNING  | pr_agent.algo.ai_handlers.litellm_ai_handler:chat_completion:231 - Error during LLM inference: litellm.AuthenticationError: AzureException AuthenticationError - Error code: 401 - {'statusCode': 401, 'message': 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.'}
+    2024-08-22 10:15:04.540 | DEBUG    | pr_agent.tools.pr_reviewer:run:112 - Authorization: Bearer \(fakeJWT) key=\(fakeKey)
+
+    """
+
+@Suite struct CLITests {
+    @Test func helpExplainsWithExamplesAndExitsZero() throws {
+        let r = try CLIRunner.run(["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("EXAMPLES:"))
+        #expect(r.stdout.contains("faultline scan"))
+        let scan = try CLIRunner.run(["scan", "--help"])
+        #expect(scan.status == 0)
+        #expect(scan.stdout.contains("--fail-on"))
+    }
+
+    @Test func usageErrorsExitTwoWithAMessage() throws {
+        let r = try CLIRunner.run(["scan", "--format", "xml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("xml"))
+        let unknown = try CLIRunner.run(["scan", "--no-such-flag"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("--no-such-flag"))
+    }
+
+    @Test func healthyStdinYieldsNoIncident() throws {
+        let log = """
+            2025-05-07 21:44:03 info: Server listening on all interfaces at port 3080. Use http://localhost:3080 to access it
+            INFO:httpx:HTTP Request: POST https://contoso-eastus2.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-06-01 "HTTP/1.1 200 OK"
+
+            """
+        let r = try CLIRunner.run(["--format", "json"], stdin: Data(log.utf8))
+        #expect(r.status == 0)
+        let json = try CLIRunner.json(r.stdout)
+        #expect((json["incidents"] as? [Any])?.count == 0)
+        let stats = json["stats"] as? [String: Any]
+        #expect(stats?["lines"] as? Int == 2)
+        #expect(stats?["files"] as? Int == 1)
+    }
+
+    @Test func unexpandedKeyIsTheTopCauseAndSecretsAreRedactedInEveryFormat() throws {
+        for format in ["text", "markdown", "json"] {
+            let r = try CLIRunner.run(["scan", "-", "--format", format], stdin: Data(unexpandedLog.utf8))
+            #expect(r.status == 0, "\(format): \(r.stderr)")
+            #expect(!r.stdout.contains(fakeKey), "\(format) leaks the API key")
+            #expect(!r.stdout.contains("FAKEsignatureFAKEsignature"), "\(format) leaks the JWT")
+            #expect(r.stdout.contains("$OPENAI_API_KEY"), "\(format) must keep the unexpanded reference")
+            #expect(r.stdout.contains("auth.unexpanded-env-var"))
+        }
+        let r = try CLIRunner.run(["--format", "json"], stdin: Data(unexpandedLog.utf8))
+        let incidents = try #require(try CLIRunner.json(r.stdout)["incidents"] as? [[String: Any]])
+        let top = try #require(incidents.first)
+        #expect(top["category"] as? String == "auth.unexpanded-env-var")
+        let evidence = try #require((top["evidence"] as? [[String: Any]])?.first)
+        #expect(evidence["source"] as? String == "<stdin>")
+        #expect(evidence["line"] as? Int == 2)
+    }
+
+    @Test func failOnGatesTheExitCode() throws {
+        let hit = try CLIRunner.run(["--fail-on", "error"], stdin: Data(unexpandedLog.utf8))
+        #expect(hit.status == 1)
+        let critical = try CLIRunner.run(["--fail-on", "critical"], stdin: Data(unexpandedLog.utf8))
+        #expect(critical.status == 0)
+        let healthy = try CLIRunner.run(["--fail-on", "info"], stdin: Data("all good\n".utf8))
+        #expect(healthy.status == 0)
+    }
+
+    @Test func missingPathIsADiagnosticAndTheRestIsScanned() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-missing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("app.log")
+        try Data(unexpandedLog.utf8).write(to: log)
+        let r = try CLIRunner.run(["scan", dir.appendingPathComponent("nope.log").path, log.path, "--format", "json"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("nope.log"))
+        let json = try CLIRunner.json(r.stdout)
+        #expect(((json["incidents"] as? [Any])?.count ?? 0) >= 1)
+        let diags = json["diagnostics"] as? [[String: Any]]
+        #expect(diags?.contains { ($0["source"] as? String)?.hasSuffix("nope.log") == true } == true)
+    }
+
+    @Test func brokenUserRuleExitsTwoButShippedRulesStillWork() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("schema: 1\nid: mine\nseverty: error\n".utf8).write(to: dir.appendingPathComponent("mine.yaml"))
+        let r = try CLIRunner.run(["--rules", dir.path, "--format", "json"], stdin: Data(unexpandedLog.utf8))
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("mine.yaml:3:1"))
+        #expect(r.stderr.contains("did you mean 'severity'?"))
+        let incidents = try CLIRunner.json(r.stdout)["incidents"] as? [[String: Any]]
+        #expect(incidents?.first?["category"] as? String == "auth.unexpanded-env-var")
+    }
+
+    @Test func outputFileIsWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("incident.md")
+        let r = try CLIRunner.run(["--format", "markdown", "-o", out.path], stdin: Data(unexpandedLog.utf8))
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        #expect(text.hasPrefix("# faultline report"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(leftovers == ["incident.md"])
+    }
+
+    @Test func closedStdoutEndsQuietly() throws {
+        var big = ""
+        for _ in 0..<200 { big += unexpandedLog }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-pipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("big.log")
+        try Data(big.utf8).write(to: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "'\(CLIRunner.binary.path)' scan '\(log.path)' | head -c 10 > /dev/null; echo done"]
+        let err = Pipe()
+        let out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(errText.isEmpty)
+    }
+
+    @Test func rulesTestPassesOnTheShippedRules() throws {
+        let r = try CLIRunner.run(["rules", "test"])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains(" 0 failed"))
+        #expect(r.stdout.contains("PASS"))
+    }
+
+    @Test func rulesListShowsEveryShippedRule() throws {
+        let r = try CLIRunner.run(["rules", "list", "--format", "json"])
+        #expect(r.status == 0)
+        let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect((list?.count ?? 0) >= 12)
+    }
+}

@@ -1,0 +1,37 @@
+import FaultlineEngine
+import FaultlineModel
+import FaultlineRules
+import FaultlineShippedRules
+import Testing
+
+private let shipped = RuleLoader.load(files: ShippedRules.files, origin: .shipped)
+
+/// Every shipped rule's examples, replayed by the same runner as `faultline rules test`.
+@Suite struct ShippedRulesTests {
+    @Test func shippedRulesLoadWithoutDiagnostics() {
+        #expect(shipped.diagnostics.map(\.formatted) == [])
+        #expect(ShippedRules.files.count == shipped.rules.count)
+        let validated = RuleLoader.validate(shipped.rules)
+        #expect(validated.diagnostics.map(\.formatted) == [])
+    }
+
+    @Test func eachRuleCarriesEnoughExamplesAndAReference() {
+        for rule in shipped.rules {
+            #expect(rule.matchExamples.count >= 2, "\(rule.id) needs 2+ match examples")
+            #expect(rule.noMatchExamples.count >= 2, "\(rule.id) needs 2+ no_match examples")
+            #expect(!rule.references.isEmpty, "\(rule.id) needs a reference")
+            #expect(rule.file == "rules/\(rule.file.split(separator: "/").dropFirst().joined(separator: "/"))")
+            #expect(rule.file.hasSuffix("/\(rule.id).yaml"), "\(rule.file): file name must be the rule id")
+        }
+    }
+
+    @Test(arguments: shipped.rules.map(\.id))
+    func examplesBehaveAsDeclared(ruleID: String) throws {
+        let rule = try #require(shipped.rules.first { $0.id == ruleID })
+        let results = RuleTester.run(all: shipped.rules, only: [rule])
+        let result = try #require(results.first)
+        #expect(result.failures.map(\.description) == [])
+        #expect(result.matchPassed == rule.matchExamples.count)
+        #expect(result.noMatchPassed == rule.noMatchExamples.count)
+    }
+}
