@@ -40,6 +40,21 @@ public enum Redactor {
         guard let output = scanner.run() else { return text }
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// Returns a captured `value` redacted as if it were the value of a field named `field`.
+    ///
+    /// A bare 32-hex-digit string is not a secret on its own (it may be a commit id or a request
+    /// id), but captured as `api_key` it is. The engine calls this for every captured value, with
+    /// the capture's name: `redact(value: "0123…", field: "api_key")` gives `[REDACTED]`, while
+    /// `redact(value: "$OPENAI_API_KEY", field: "api_key")` keeps the reference. Values that
+    /// contain a secret of a recognisable shape are redacted whatever the field.
+    public static func redact(value: String, field: String) -> String {
+        let keyed = Array(field.utf8) + Array("=".utf8)
+        let bytes = keyed + Array(value.utf8)
+        var scanner = RedactionScanner(bytes)
+        guard let output = scanner.run(), output.starts(with: keyed) else { return redact(value) }
+        return String(decoding: output[keyed.count...], as: UTF8.self)
+    }
 }
 
 // MARK: - Scanner

@@ -62,7 +62,7 @@ public enum MarkdownRenderer {
         for (index, paragraph) in paragraphs.enumerated() {
             out.append("")
             let text = Markdown.prose(String(paragraph))
-            out.append(index == 0 ? "**Cause.** " + text : text)
+            out.append(index == 0 ? "**Cause.** " + text : Markdown.prose(String(paragraph), atLineStart: true))
         }
 
         if !incident.values.isEmpty {
@@ -88,7 +88,7 @@ public enum MarkdownRenderer {
             section("Symptoms explained", into: &out)
             for symptom in incident.explains {
                 out.append(
-                    "- \(Markdown.prose(symptom.title)) — `\(symptom.category.rawValue)`, "
+                    "- \(Markdown.prose(symptom.title, atLineStart: true)) — `\(symptom.category.rawValue)`, "
                         + "\(Formatting.count(symptom.occurrences, "occurrence")) (rule \(Markdown.codeSpan(symptom.rule)))"
                 )
             }
@@ -135,7 +135,7 @@ public enum MarkdownRenderer {
             switch block {
             case .prose(let text):
                 if first {
-                    out.append(label + Markdown.prose(text))
+                    out.append(label + Markdown.prose(text, atLineStart: true))
                 } else {
                     out.append("")
                     out.append(indent + Markdown.prose(text, atLineStart: true))
@@ -273,7 +273,7 @@ enum Markdown {
             (raw.hasPrefix("https://") || raw.hasPrefix("http://"))
             && !raw.contains(where: { $0.isWhitespace || "<>`\"\\".contains($0) })
             && Formatting.inert(raw) == raw
-        return isURL ? "<\(raw)>" : prose(raw)
+        return isURL ? "<\(raw)>" : prose(raw, atLineStart: true)
     }
 
     private static func flatten(_ raw: String) -> String {

@@ -173,4 +173,21 @@ struct RedactorTests {
         let elapsed = clock.measure { _ = Redactor.redact(line) }
         #expect(elapsed < .seconds(5), "\(unit.debugDescription) × \(count) took \(elapsed)")
     }
+
+    @Test(
+        "captured values are redacted by the name of their field",
+        arguments: [
+            ("api_key", FakeSecrets.azureHex, "[REDACTED]"),
+            ("key", FakeSecrets.azure84, "[REDACTED]"),
+            ("password", "hunter2", "[REDACTED]"),
+            ("api_key", "$OPENAI_API_KEY", "$OPENAI_API_KEY"),
+            ("variable", "${AZURE_OPENAI_API_KEY}", "${AZURE_OPENAI_API_KEY}"),
+            ("commit", FakeSecrets.azureHex, FakeSecrets.azureHex),
+            ("deployment", "gpt-4o-mini", "gpt-4o-mini"),
+            ("header", "Authorization: Bearer \(FakeSecrets.bearer)", "Authorization: Bearer [REDACTED]"),
+            ("deployment", FakeSecrets.openAI, "sk-…REDACTED"),
+        ])
+    func redactsValueByField(field: String, value: String, expected: String) {
+        #expect(Redactor.redact(value: value, field: field) == expected)
+    }
 }
