@@ -1,0 +1,310 @@
+import FaultlineModel
+
+/// A Markdown incident report, fit to paste into a ticket, a PR comment or a CI job summary.
+///
+/// Every piece of report text is treated as untrusted: prose is escaped (inline code spans
+/// written as `` `…` `` are kept, re-fenced safely), evidence goes into fenced blocks whose fence
+/// is longer than any backtick run inside, table cells escape `|`, and HTML is entity-encoded.
+/// A log line containing ```` ``` ````, `|` or `<script>` renders as inert text.
+public enum MarkdownRenderer {
+    /// The most evidence entries shown per incident.
+    public static let evidenceLimit = 5
+    /// The most characters shown of one evidence line.
+    public static let excerptLimit = 500
+
+    /// Renders `report` as GitHub-flavoured Markdown; ends with a newline.
+    public static func render(_ report: Report, options: RenderOptions) -> String {
+        var out: [String] = ["# faultline report", ""]
+        let summary = Formatting.scanSummary(report.stats)
+        if report.incidents.isEmpty {
+            out.append("No incidents found in \(summary).")
+        } else {
+            out.append("**\(Formatting.count(report.incidents.count, "incident"))** in \(summary).")
+            out.append("")
+            out.append("| # | Severity | Category | Confidence | Title | Occurrences |")
+            out.append("|---:|---|---|---:|---|---:|")
+            for (index, incident) in report.incidents.enumerated() {
+                let cells = [
+                    "\(index + 1)", incident.severity.rawValue, "`\(incident.category.rawValue)`",
+                    Formatting.confidence(incident.confidence), Markdown.text(incident.title),
+                    Formatting.grouped(incident.occurrences),
+                ]
+                out.append("| " + cells.joined(separator: " | ") + " |")
+            }
+        }
+        for (index, incident) in report.incidents.enumerated() {
+            out.append("")
+            render(incident, rank: index + 1, into: &out)
+        }
+        if !report.diagnostics.isEmpty {
+            out.append("")
+            out.append("## Diagnostics")
+            out.append("")
+            for diagnostic in report.diagnostics {
+                out.append("- " + self.diagnostic(diagnostic))
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func render(_ incident: Incident, rank: Int, into out: inout [String]) {
+        out.append("## \(rank). \(Markdown.text(incident.title))")
+        out.append("")
+        out.append(
+            "**Severity:** \(incident.severity.rawValue) · **Category:** `\(incident.category.rawValue)` · "
+                + "**Confidence:** \(Formatting.confidence(incident.confidence)) · "
+                + "**Rule:** \(Markdown.codeSpan(incident.rule))")
+        out.append("")
+        out.append(Markdown.text(Formatting.seen(incident)) + ".")
+
+        let paragraphs = Formatting.inert(incident.cause, keepNewlines: true)
+            .split(separator: "\n\n", omittingEmptySubsequences: true)
+        for (index, paragraph) in paragraphs.enumerated() {
+            out.append("")
+            let text = Markdown.prose(String(paragraph))
+            out.append(index == 0 ? "**Cause.** " + text : Markdown.prose(String(paragraph), atLineStart: true))
+        }
+
+        if !incident.values.isEmpty {
+            out.append("")
+            let values = incident.values.sorted { $0.key < $1.key }
+                .map { "\(Markdown.codeSpan($0.key)) = \(Markdown.codeSpan($0.value))" }
+            out.append("**Values:** " + values.joined(separator: ", "))
+        }
+        if !incident.signals.isEmpty {
+            section("Confidence signals", into: &out)
+            for signal in incident.signals {
+                let mark = signal.effect.hasPrefix("-") ? "(−)" : "(+)"
+                out.append("- \(mark) \(Markdown.prose(signal.text))")
+            }
+        }
+        if !incident.fix.isEmpty {
+            section("Fix", into: &out)
+            for (index, step) in incident.fix.enumerated() {
+                fixStep(step, number: index + 1, into: &out)
+            }
+        }
+        if !incident.explains.isEmpty {
+            section("Symptoms explained", into: &out)
+            for symptom in incident.explains {
+                out.append(
+                    "- \(Markdown.prose(symptom.title, atLineStart: true)) — `\(symptom.category.rawValue)`, "
+                        + "\(Formatting.count(symptom.occurrences, "occurrence")) (rule \(Markdown.codeSpan(symptom.rule)))"
+                )
+            }
+        }
+        if !incident.candidates.isEmpty {
+            section("Possible causes", into: &out)
+            for (index, candidate) in incident.candidates.enumerated() {
+                out.append("\(index + 1). `\(candidate.category.rawValue)` — \(Markdown.prose(candidate.why))")
+            }
+        }
+        if !incident.evidence.isEmpty {
+            section("Evidence", into: &out)
+            for evidence in incident.evidence.prefix(evidenceLimit) {
+                out.append("- " + Markdown.codeSpan("\(evidence.source):\(evidence.line)"))
+                out.append("")
+                let lines = Formatting.inert(String(evidence.text.prefix(excerptLimit * 4)), keepNewlines: true)
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { Formatting.truncated(String($0), to: excerptLimit) }
+                out.append(contentsOf: Markdown.fenced(lines, indent: "  "))
+            }
+            let more = incident.evidence.count - evidenceLimit
+            if more > 0 { out.append("- … and \(more) more (see the JSON report)") }
+        }
+        if !incident.references.isEmpty {
+            section("References", into: &out)
+            for reference in incident.references {
+                out.append("- " + Markdown.link(reference))
+            }
+        }
+    }
+
+    private static func section(_ title: String, into out: inout [String]) {
+        out.append("")
+        out.append("**\(title)**")
+        out.append("")
+    }
+
+    /// An ordered-list item; prose paragraphs and code blocks indented to the item's content.
+    private static func fixStep(_ step: String, number: Int, into out: inout [String]) {
+        let label = "\(number). "
+        let indent = String(repeating: " ", count: label.count)
+        var first = true
+        for block in Formatting.blocks(of: Formatting.inert(step, keepNewlines: true)) {
+            switch block {
+            case .prose(let text):
+                if first {
+                    out.append(label + Markdown.prose(text, atLineStart: true))
+                } else {
+                    out.append("")
+                    out.append(indent + Markdown.prose(text, atLineStart: true))
+                }
+            case .code(let lines):
+                if first {
+                    out.append(label.trimmingTrailingSpace)
+                }
+                out.append("")
+                out.append(contentsOf: Markdown.fenced(lines, indent: indent))
+            }
+            first = false
+        }
+        if first { out.append(label.trimmingTrailingSpace) }
+    }
+
+    private static func diagnostic(_ diagnostic: Diagnostic) -> String {
+        var location = ""
+        if let source = diagnostic.source {
+            var place = source
+            if let line = diagnostic.line {
+                place += ":\(line)"
+                if let column = diagnostic.column { place += ":\(column)" }
+            }
+            location = " " + Markdown.codeSpan(place)
+        }
+        var text = "**\(diagnostic.severity.rawValue)**\(location): \(Markdown.prose(diagnostic.message))"
+        if let hint = diagnostic.hint { text += " (\(Markdown.prose(hint)))" }
+        return text
+    }
+}
+
+extension String {
+    fileprivate var trimmingTrailingSpace: String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
+
+/// Escaping that keeps untrusted text inert in GitHub-flavoured Markdown.
+enum Markdown {
+    /// Plain text for headings and table cells: every character Markdown or HTML could act on is
+    /// escaped, newlines become spaces.
+    static func text(_ raw: String, atLineStart: Bool = false) -> String {
+        var out = ""
+        let flat = flatten(raw)
+        out.reserveCapacity(flat.utf8.count)
+        for (offset, character) in flat.enumerated() {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "|", "~", "$":
+                out.append("\\")
+                out.append(character)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "#", "-", "+", "=":
+                if offset == 0 && atLineStart { out.append("\\") }
+                out.append(character)
+            default:
+                out.append(character)
+            }
+        }
+        if atLineStart { out = escapingOrderedListMarker(out) }
+        return out
+    }
+
+    /// Prose: like ``text(_:atLineStart:)``, but a balanced `` `code` `` span the author wrote is
+    /// kept as a (safely re-fenced) code span.
+    static func prose(_ raw: String, atLineStart: Bool = false) -> String {
+        let characters = Array(flatten(raw))
+        // Backtick runs, and for each the next run of the same length (linear, by scanning backwards).
+        var runs: [(start: Int, length: Int)] = []
+        var i = 0
+        while i < characters.count {
+            if characters[i] == "`" {
+                let start = i
+                while i < characters.count && characters[i] == "`" { i += 1 }
+                runs.append((start, i - start))
+            } else {
+                i += 1
+            }
+        }
+        var nextSameLength = [Int?](repeating: nil, count: runs.count)
+        var lastSeen: [Int: Int] = [:]
+        for index in runs.indices.reversed() {
+            nextSameLength[index] = lastSeen[runs[index].length]
+            lastSeen[runs[index].length] = index
+        }
+
+        var out = ""
+        var textStart = 0
+        var runIndex = 0
+        while runIndex < runs.count {
+            let run = runs[runIndex]
+            guard let closeIndex = nextSameLength[runIndex] else {
+                runIndex += 1
+                continue
+            }
+            let close = runs[closeIndex]
+            out += text(String(characters[textStart..<run.start]), atLineStart: atLineStart && textStart == 0)
+            out += codeSpan(String(characters[(run.start + run.length)..<close.start]))
+            textStart = close.start + close.length
+            runIndex = closeIndex + 1
+        }
+        out += text(String(characters[textStart...]), atLineStart: atLineStart && textStart == 0)
+        return out
+    }
+
+    /// An inline code span holding `raw` verbatim, whatever backticks it contains.
+    static func codeSpan(_ raw: String) -> String {
+        let content = flatten(raw)
+        guard !content.isEmpty else { return "` `" }
+        let fence = String(repeating: "`", count: longestBacktickRun(content) + 1)
+        let pad = content.first == "`" || content.last == "`" || content.first == " " || content.last == " "
+        return pad ? "\(fence) \(content) \(fence)" : "\(fence)\(content)\(fence)"
+    }
+
+    /// A fenced code block (`text`), its fence longer than any backtick run in `lines`, every line
+    /// prefixed with `indent` so that it stays inside a list item.
+    static func fenced(_ lines: [String], indent: String) -> [String] {
+        let longest = lines.map(longestBacktickRun).max() ?? 0
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        var out = [indent + fence + "text"]
+        for line in lines {
+            out.append(line.isEmpty ? "" : indent + line)
+        }
+        out.append(indent + fence)
+        return out
+    }
+
+    /// An autolink for a plain http(s) URL; anything else as escaped text.
+    static func link(_ raw: String) -> String {
+        let isURL =
+            (raw.hasPrefix("https://") || raw.hasPrefix("http://"))
+            && !raw.contains(where: { $0.isWhitespace || "<>`\"\\".contains($0) })
+            && Formatting.inert(raw) == raw
+        return isURL ? "<\(raw)>" : prose(raw, atLineStart: true)
+    }
+
+    private static func flatten(_ raw: String) -> String {
+        Formatting.inert(raw, keepNewlines: true).replacing("\r\n", with: " ").replacing("\n", with: " ")
+    }
+
+    private static func longestBacktickRun(_ text: String) -> Int {
+        var longest = 0
+        var current = 0
+        for character in text {
+            if character == "`" {
+                current += 1
+                longest = max(longest, current)
+            } else {
+                current = 0
+            }
+        }
+        return longest
+    }
+
+    /// `1. ` or `1) ` at a line start would start a list: escape the delimiter.
+    private static func escapingOrderedListMarker(_ text: String) -> String {
+        let digits = text.prefix(while: \.isASCIIDigit)
+        guard !digits.isEmpty, digits.count < text.count else { return text }
+        let delimiterIndex = text.index(text.startIndex, offsetBy: digits.count)
+        let delimiter = text[delimiterIndex]
+        guard delimiter == "." || delimiter == ")" else { return text }
+        return String(digits) + "\\" + text[delimiterIndex...]
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
