@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["FaultlineRules", "FaultlineEngine", "FaultlineShippedRules"]
         ),
         .testTarget(name: "FaultlineEngineTests", dependencies: ["FaultlineEngine", "FaultlineShippedRules"]),
-        .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"]),
+        .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"], exclude: ["Golden"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline"]),
     ]
 )

@@ -98,7 +98,7 @@ public enum ReportBuilder {
         }
 
         func incident(id: String) -> Incident {
-            let values = findings.values.mapValues(Redactor.redact)
+            let values = Dictionary(uniqueKeysWithValues: findings.values.map { ($0.key, Redactor.redact(value: $0.value, field: $0.key)) })
             return Incident(
                 id: id, rule: rule.id, category: rule.category, severity: rule.severity,
                 confidence: (min(0.99, max(0.01, confidence)) * 100).rounded() / 100, title: rule.title,
