@@ -1,0 +1,232 @@
+/// Finds, in one pass over a buffer, which of many literals occur (ASCII case-insensitive).
+///
+/// Design: the first four bytes of every literal of length ≥ 4 are hashed (after `| 0x20` on each
+/// byte, a cheap fold that maps ASCII letters of both cases together) into a 64 Ki-bit filter that
+/// fits in L1. The scan slides over the text, loading four bytes at every position, and only where
+/// the filter bit is set verifies the literals of that hash bucket byte by byte with an exact ASCII
+/// case fold. Literals of exactly three bytes use a second filter keyed on three bytes, tested in the
+/// same pass. Literals shorter than three bytes (including the empty literal) are accepted but take a
+/// slower path: the empty literal is reported once per scan, and each 1- or 2-byte literal is found
+/// by its own naive pass over the text, so such literals make a scan proportionally slower.
+public struct LiteralSetScanner: Sendable {
+    /// Number of filter bits (and hash range): 2^16.
+    private static let filterBits = 16
+    /// Bucket index = hash >> bucketShift (4,096 buckets).
+    private static let bucketShift: UInt32 = 4
+    private static let bucketCount = 1 << (filterBits - 4)
+
+    /// Folded literal bytes, concatenated.
+    private let literalBytes: [UInt8]
+    /// Start of each literal in ``literalBytes``, plus one trailing entry (`count + 1` elements).
+    private let literalStart: [Int]
+
+    /// Filter and buckets for literals of length ≥ 4.
+    private let filter4: [UInt64]
+    private let bucketStart4: [Int32]
+    private let bucketIDs4: [Int32]
+    /// Filter and buckets for literals of length 3.
+    private let filter3: [UInt64]
+    private let bucketStart3: [Int32]
+    private let bucketIDs3: [Int32]
+    private let hasLong: Bool
+    private let hasThree: Bool
+    /// IDs of literals of length 1 or 2 (naive path) and of length 0 (always reported).
+    private let shortIDs: [Int]
+    private let emptyIDs: [Int]
+
+    /// Number of literals.
+    public var count: Int { literalStart.count - 1 }
+
+    /// Builds the scanner. Literal ids are their indices in `literals`.
+    ///
+    /// Any literal is accepted. Literals of at least 3 bytes take the fast path; shorter ones are
+    /// handled by a slower path (see the type's documentation), and an empty literal is reported
+    /// once per scan since it occurs in every text.
+    public init(literals: [[UInt8]]) {
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        var long: [(id: Int, hash: UInt32)] = []
+        var three: [(id: Int, hash: UInt32)] = []
+        var short: [Int] = []
+        var empty: [Int] = []
+        for (id, literal) in literals.enumerated() {
+            bytes.append(contentsOf: literal.map(Self.fold))
+            starts.append(bytes.count)
+            switch literal.count {
+            case 0: empty.append(id)
+            case 1, 2: short.append(id)
+            case 3:
+                let key = UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16
+                three.append((id, Self.hash((key | 0x20202020) & 0x00FF_FFFF)))
+            default:
+                let key =
+                    UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16 | UInt32(literal[3]) << 24
+                long.append((id, Self.hash(key | 0x20202020)))
+            }
+        }
+        literalBytes = bytes
+        literalStart = starts
+        (filter4, bucketStart4, bucketIDs4) = Self.buildTable(long)
+        (filter3, bucketStart3, bucketIDs3) = Self.buildTable(three)
+        hasLong = !long.isEmpty
+        hasThree = !three.isEmpty
+        shortIDs = short
+        emptyIDs = empty
+    }
+
+    @inline(__always)
+    private static func hash(_ key: UInt32) -> UInt32 {
+        (key &* 0x9E37_79B1) >> UInt32(32 - filterBits)
+    }
+
+    @inline(__always)
+    private static func fold(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
+    private static func buildTable(_ entries: [(id: Int, hash: UInt32)]) -> ([UInt64], [Int32], [Int32]) {
+        var filter = [UInt64](repeating: 0, count: (1 << filterBits) / 64)
+        var counts = [Int32](repeating: 0, count: bucketCount + 1)
+        for entry in entries {
+            filter[Int(entry.hash >> 6)] |= 1 << UInt64(entry.hash & 63)
+            counts[Int(entry.hash >> bucketShift) + 1] += 1
+        }
+        for index in 1..<counts.count { counts[index] += counts[index - 1] }
+        var fill = counts
+        var ids = [Int32](repeating: 0, count: entries.count)
+        for entry in entries {
+            let bucket = Int(entry.hash >> bucketShift)
+            ids[Int(fill[bucket])] = Int32(entry.id)
+            fill[bucket] += 1
+        }
+        return (filter, counts, ids)
+    }
+
+    /// Calls `onHit(literalID)` for each literal occurrence found in `text`.
+    ///
+    /// The same id may be reported more than once (once per occurrence); the caller dedups.
+    /// Does not allocate.
+    public func scan(_ text: UnsafeBufferPointer<UInt8>, _ onHit: (Int) -> Void) {
+        for id in emptyIDs { onHit(id) }
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        let length = text.count
+        literalBytes.withUnsafeBufferPointer { lits in
+            literalStart.withUnsafeBufferPointer { starts in
+                if hasLong || hasThree {
+                    scanFast(base, length, lits, starts, onHit)
+                }
+                for id in shortIDs {
+                    scanNaive(id, base, length, lits, starts, onHit)
+                }
+            }
+        }
+    }
+
+    /// Whether the folded literal `id` occurs at `position` (bounds checked against `length`).
+    @inline(__always)
+    private func verify(
+        _ id: Int, at position: Int, _ base: UnsafePointer<UInt8>, _ length: Int,
+        _ lits: UnsafeBufferPointer<UInt8>, _ starts: UnsafeBufferPointer<Int>
+    ) -> Bool {
+        let start = starts[id]
+        let count = starts[id + 1] - start
+        guard position + count <= length else { return false }
+        var offset = 0
+        while offset < count {
+            if Self.fold(base[position + offset]) != lits[start + offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    private func scanFast(
+        _ base: UnsafePointer<UInt8>, _ length: Int, _ lits: UnsafeBufferPointer<UInt8>,
+        _ starts: UnsafeBufferPointer<Int>, _ onHit: (Int) -> Void
+    ) {
+        filter4.withUnsafeBufferPointer { f4 in
+            filter3.withUnsafeBufferPointer { f3 in
+                bucketStart4.withUnsafeBufferPointer { b4 in
+                    bucketIDs4.withUnsafeBufferPointer { ids4 in
+                        bucketStart3.withUnsafeBufferPointer { b3 in
+                            bucketIDs3.withUnsafeBufferPointer { ids3 in
+                                guard let filter4 = f4.baseAddress, let filter3 = f3.baseAddress else { return }
+                                @inline(__always)
+                                func check(
+                                    _ hash: UInt32, _ position: Int, _ buckets: UnsafeBufferPointer<Int32>,
+                                    _ ids: UnsafeBufferPointer<Int32>
+                                ) {
+                                    let bucket = Int(hash >> Self.bucketShift)
+                                    var slot = Int(buckets[bucket])
+                                    let end = Int(buckets[bucket + 1])
+                                    while slot < end {
+                                        let id = Int(ids[slot])
+                                        if verify(id, at: position, base, length, lits, starts) { onHit(id) }
+                                        slot += 1
+                                    }
+                                }
+                                let raw = UnsafeRawPointer(base)
+                                var position = 0
+                                let lastFour = length - 4
+                                if hasThree {
+                                    while position <= lastFour {
+                                        let word =
+                                            UInt32(
+                                                littleEndian: raw.loadUnaligned(
+                                                    fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
+                                        let h4 = Self.hash(word)
+                                        if filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
+                                            check(h4, position, b4, ids4)
+                                        }
+                                        let h3 = Self.hash(word & 0x00FF_FFFF)
+                                        if filter3[Int(h3 >> 6)] & (1 << UInt64(h3 & 63)) != 0 {
+                                            check(h3, position, b3, ids3)
+                                        }
+                                        position += 1
+                                    }
+                                    // The last 3-byte window, which a 4-byte load cannot cover.
+                                    if length >= 3 {
+                                        let tail = length - 3
+                                        let key =
+                                            UInt32(base[tail]) | UInt32(base[tail + 1]) << 8 | UInt32(base[tail + 2])
+                                            << 16
+                                        let h3 = Self.hash((key | 0x2020_2020) & 0x00FF_FFFF)
+                                        if filter3[Int(h3 >> 6)] & (1 << UInt64(h3 & 63)) != 0 {
+                                            check(h3, tail, b3, ids3)
+                                        }
+                                    }
+                                } else {
+                                    while position <= lastFour {
+                                        let word =
+                                            UInt32(
+                                                littleEndian: raw.loadUnaligned(
+                                                    fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
+                                        let h4 = Self.hash(word)
+                                        if filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
+                                            check(h4, position, b4, ids4)
+                                        }
+                                        position += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Slow path for a literal of 1 or 2 bytes: a plain pass over the text.
+    private func scanNaive(
+        _ id: Int, _ base: UnsafePointer<UInt8>, _ length: Int, _ lits: UnsafeBufferPointer<UInt8>,
+        _ starts: UnsafeBufferPointer<Int>, _ onHit: (Int) -> Void
+    ) {
+        let first = lits[starts[id]]
+        var position = 0
+        while position < length {
+            if Self.fold(base[position]) == first, verify(id, at: position, base, length, lits, starts) {
+                onHit(id)
+            }
+            position += 1
+        }
+    }
+}
