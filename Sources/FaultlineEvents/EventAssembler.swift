@@ -126,7 +126,9 @@ public final class EventAssembler {
         netParagraphUsed = false
         netFramesSeen = false
         if indented {
-            return Shapes.hasPrefix(c, "---> ") ? .netMessage : .plain
+            if Shapes.hasPrefix(c, "---> ") { return .netMessage }
+            // Mid-traceback start: a frame line, so the exception line that follows still joins.
+            return Shapes.hasPrefix(c, "File \"") ? .pyFrames : .plain
         }
         if Shapes.isTracebackStart(c) { return .pyFrames }
         switch Shapes.exceptionHeader(c) {
@@ -150,9 +152,9 @@ public final class EventAssembler {
                 if mode == .netMessage { netFramesSeen = true }
                 return mode
             case .pyMessage:
-                // A JS stack (or Python message continuation) is indented; after it, unindented
-                // text is no longer the exception message.
-                netFramesSeen = true
+                // After a JS stack frame, unindented text is no longer the exception message
+                // (indented Python message lines, as in pydantic errors, do not end it).
+                if Shapes.hasPrefix(c, "at ") { netFramesSeen = true }
                 return mode
             default:
                 return mode

@@ -215,6 +215,9 @@ enum Shapes {
             }
         }
         if t[0] == 0x7B { return jsonLevel(t) }
+        // GitHub Actions workflow commands: ##[error] / ##[warning]
+        if hasPrefix(t, "##[error]") { return .error }
+        if hasPrefix(t, "##[warning]") { return .warning }
         // Jupyter / tornado: "[E 2024-…" or "E 2024-…"
         let j = t[0] == 0x5B ? 1 : 0
         if j + 2 < n, t[j + 1] == 0x20, isDigit(t[j + 2]) {

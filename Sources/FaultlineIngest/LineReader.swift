@@ -53,6 +53,9 @@ public final class LineReader {
         self.buffer = .allocate(capacity: options.bufferSize)
     }
 
+    /// The current read-buffer capacity (tests check it stays bounded).
+    var bufferCapacity: Int { capacity }
+
     deinit {
         buffer.deallocate()
         scratch?.deallocate()
