@@ -1,1 +1,0 @@
-// module — placeholder until its first real file lands.
