@@ -30,6 +30,10 @@ public struct LiteralSetScanner: Sendable {
     private let bucketIDs3: [Int32]
     private let hasLong: Bool
     private let hasThree: Bool
+    /// IDs of all 3-byte literals (checked directly at the last 3-byte window of a buffer).
+    private let threeIDs: [Int]
+    /// Up to this many 3-byte literals are folded into the 4-byte filter.
+    private static let maxExpandedThree = 16
     /// IDs of literals of length 1 or 2 (naive path) and of length 0 (always reported).
     private let shortIDs: [Int]
     private let emptyIDs: [Int]
@@ -49,6 +53,7 @@ public struct LiteralSetScanner: Sendable {
         var three: [(id: Int, hash: UInt32)] = []
         var short: [Int] = []
         var empty: [Int] = []
+        var threeKeys: [(id: Int, key: UInt32)] = []
         for (id, literal) in literals.enumerated() {
             bytes.append(contentsOf: literal.map(Self.fold))
             starts.append(bytes.count)
@@ -57,13 +62,30 @@ public struct LiteralSetScanner: Sendable {
             case 1, 2: short.append(id)
             case 3:
                 let key = UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16
-                three.append((id, Self.hash((key | 0x20202020) & 0x00FF_FFFF)))
+                threeKeys.append((id, (key | 0x2020_2020) & 0x00FF_FFFF))
             default:
                 let key =
                     UInt32(literal[0]) | UInt32(literal[1]) << 8 | UInt32(literal[2]) << 16 | UInt32(literal[3]) << 24
                 long.append((id, Self.hash(key | 0x20202020)))
             }
         }
+        // A few 3-byte literals are folded into the 4-byte table, once per possible (folded) fourth
+        // byte, so the scan loop tests one filter per position; many of them get their own filter.
+        let expand = threeKeys.count <= Self.maxExpandedThree
+        if expand {
+            var seen = Set<UInt64>()
+            for entry in threeKeys {
+                for fourth in UInt32(0)..<256 where fourth & 0x20 != 0 {
+                    let hash = Self.hash(entry.key | fourth << 24)
+                    if seen.insert(UInt64(hash) << 32 | UInt64(entry.id)).inserted {
+                        long.append((entry.id, hash))
+                    }
+                }
+            }
+        } else {
+            three = threeKeys.map { ($0.id, Self.hash($0.key)) }
+        }
+        threeIDs = threeKeys.map(\.id)
         literalBytes = bytes
         literalStart = starts
         (filter4, bucketStart4, bucketIDs4) = Self.buildTable(long)
@@ -183,18 +205,30 @@ public struct LiteralSetScanner: Sendable {
                                         }
                                         position += 1
                                     }
-                                    // The last 3-byte window, which a 4-byte load cannot cover.
-                                    if length >= 3 {
-                                        let tail = length - 3
-                                        let key =
-                                            UInt32(base[tail]) | UInt32(base[tail + 1]) << 8 | UInt32(base[tail + 2])
-                                            << 16
-                                        let h3 = Self.hash((key | 0x2020_2020) & 0x00FF_FFFF)
-                                        if filter3[Int(h3 >> 6)] & (1 << UInt64(h3 & 63)) != 0 {
-                                            check(h3, tail, b3, ids3)
-                                        }
-                                    }
                                 } else {
+                                    // Four positions per step from one 8-byte load, one branch per step.
+                                    while position + 8 <= length {
+                                        let eight =
+                                            UInt64(
+                                                littleEndian: raw.loadUnaligned(
+                                                    fromByteOffset: position, as: UInt64.self))
+                                            | 0x2020_2020_2020_2020
+                                        let h0 = Self.hash(UInt32(truncatingIfNeeded: eight))
+                                        let h1 = Self.hash(UInt32(truncatingIfNeeded: eight >> 8))
+                                        let h2 = Self.hash(UInt32(truncatingIfNeeded: eight >> 16))
+                                        let h3 = Self.hash(UInt32(truncatingIfNeeded: eight >> 24))
+                                        let t0 = filter4[Int(h0 >> 6)] >> UInt64(h0 & 63)
+                                        let t1 = filter4[Int(h1 >> 6)] >> UInt64(h1 & 63)
+                                        let t2 = filter4[Int(h2 >> 6)] >> UInt64(h2 & 63)
+                                        let t3 = filter4[Int(h3 >> 6)] >> UInt64(h3 & 63)
+                                        if (t0 | t1 | t2 | t3) & 1 != 0 {
+                                            if t0 & 1 != 0 { check(h0, position, b4, ids4) }
+                                            if t1 & 1 != 0 { check(h1, position + 1, b4, ids4) }
+                                            if t2 & 1 != 0 { check(h2, position + 2, b4, ids4) }
+                                            if t3 & 1 != 0 { check(h3, position + 3, b4, ids4) }
+                                        }
+                                        position += 4
+                                    }
                                     while position <= lastFour {
                                         let word =
                                             UInt32(
@@ -205,6 +239,12 @@ public struct LiteralSetScanner: Sendable {
                                             check(h4, position, b4, ids4)
                                         }
                                         position += 1
+                                    }
+                                }
+                                // The last 3-byte window, which a 4-byte load cannot cover.
+                                if length >= 3 {
+                                    for id in threeIDs where verify(id, at: length - 3, base, length, lits, starts) {
+                                        onHit(id)
                                     }
                                 }
                             }

@@ -49,3 +49,7 @@ public final class MatchScratch {
         emptySubject.deallocate()
     }
 }
+
+/// A scratch holds mutable PCRE2 state and must stay on one thread or task at a time.
+@available(*, unavailable)
+extension MatchScratch: Sendable {}
