@@ -116,7 +116,8 @@ public enum InputOpener {
     /// Opens and reads one input: stdin for `-`. For a walked (non-explicit) file, if its first
     /// 8 KiB holds a NUL byte, it is skipped with a `.note` diagnostic "binary file skipped" and
     /// `body` is never called. Explicit files and stdin are read on. Open and read errors become
-    /// diagnostics naming the input; nothing is thrown.
+    /// diagnostics naming the input; nothing is thrown. Diagnostics and the reader name stdin
+    /// `<stdin>` (``InputFile/displayName``).
     public static func read(
         _ file: InputFile, options: ReaderOptions, _ body: (borrowing LineView) -> Void
     ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {

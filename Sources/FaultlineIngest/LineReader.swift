@@ -123,7 +123,7 @@ public final class LineReader {
             // Move the partial tail to the front, grow if a long line fills the buffer, refill.
             if start > 0 {
                 if start < end {
-                    buffer.update(from: buffer + start, count: end - start)
+                    memmove(buffer, buffer + start, end - start)
                 }
                 end -= start
                 scanFrom = max(0, scanFrom - start)
