@@ -128,7 +128,8 @@ public enum RuleTester {
             try Data(variant.apply(log).utf8).write(to: url)
         } catch {
             return Outcome(
-                findings: nil, diagnostics: [Diagnostic(severity: .error, message: "cannot write \(url.path): \(error)")])
+                findings: nil,
+                diagnostics: [Diagnostic(severity: .error, message: "cannot write \(url.path): \(error)")])
         }
         defer { try? FileManager.default.removeItem(at: url) }
         let session = ScanSession(rules: rules, options: ScanOptions(reader: variant.readerOptions))
@@ -136,7 +137,7 @@ public enum RuleTester {
         let result = session.result()
         var found = result.findings.first { $0.rule == rule }
         if found != nil, let contrast = rules.rules[rule].correlate?.contrast, contrast.required,
-            result.contrast[rule] == nil
+            result.contrast[FindingKey(rule: rule, source: "example")] == nil
         {
             found = nil
         }

@@ -21,9 +21,16 @@ public struct ScanOptions: Sendable {
     }
 }
 
-/// Everything found for one rule in a scan, before folding and ranking.
+/// Identifies what one rule found in one source.
+public struct FindingKey: Hashable, Sendable {
+    public let rule: Int
+    public let source: String
+}
+
+/// Everything one rule found in one source, before folding and ranking.
 public struct RuleFindings: Sendable {
     public let rule: Int
+    public let source: String
     public internal(set) var occurrences: Int = 0
     public internal(set) var firstSeen: String?
     public internal(set) var lastSeen: String?
@@ -33,15 +40,16 @@ public struct RuleFindings: Sendable {
     public internal(set) var lines: [(source: String, line: Int)] = []
     public internal(set) var values: [String: String] = [:]
     public internal(set) var signals: [Signal] = []
-    /// Global order of the first finding, to keep ties deterministic.
+    /// Global order of the first and the last finding, to keep ties and time spans deterministic.
     public internal(set) var order: Int = 0
+    public internal(set) var lastOrder: Int = 0
 }
 
 /// The outcome of scanning: per-rule findings, contrast evidence, stats and diagnostics.
 public struct ScanResult: Sendable {
     public var findings: [RuleFindings]
-    /// Per rule: where a succeeding request of the contrasting kind was seen, if anywhere.
-    public var contrast: [Evidence?]
+    /// Per rule and source: where a succeeding request of the contrasting kind was seen.
+    public var contrast: [FindingKey: Evidence]
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
 }
@@ -57,8 +65,8 @@ public final class ScanSession {
     private var touched: [Int] = []
     private var ruleSeen: [Bool]
     private var ruleList: [Int] = []
-    private var findings: [Int: RuleFindings] = [:]
-    private var contrast: [Evidence?]
+    private var findings: [FindingKey: RuleFindings] = [:]
+    private var contrast: [FindingKey: Evidence] = [:]
     private var stats = ScanStats()
     private var diagnostics: [Diagnostic] = []
     private var limitReported: Set<String> = []
@@ -75,7 +83,6 @@ public final class ScanSession {
         self.options = options
         flags = [Bool](repeating: false, count: rules.patterns.count)
         ruleSeen = [Bool](repeating: false, count: rules.rules.count)
-        contrast = [Evidence?](repeating: nil, count: rules.rules.count)
         lastSeenEvent = [Int?](repeating: nil, count: rules.rules.count)
         lastSeenTime = [Double?](repeating: nil, count: rules.rules.count)
         lastSeenWhere = [(String, Int)?](repeating: nil, count: rules.rules.count)
@@ -149,7 +156,10 @@ public final class ScanSession {
         ruleList.sort()
         var matched: [(rule: Int, line: Int, values: [String: String])] = []
         for r in ruleList {
-            if contrast[r] == nil, let ev = evaluateContrast(rule: r, event) { contrast[r] = ev }
+            if !rules.succeedsIDs[r].isEmpty {
+                let key = FindingKey(rule: r, source: currentSource)
+                if contrast[key] == nil, let ev = evaluateContrast(rule: r, event) { contrast[key] = ev }
+            }
             if let m = evaluate(rule: r, event) { matched.append((r, m.line, m.values)) }
         }
         for p in touched { flags[p] = false }
@@ -243,7 +253,7 @@ public final class ScanSession {
         for p in rules.succeedsIDs[r] {
             guard let m = run(p, event, rule: r), let start = m.range(0)?.lowerBound else { continue }
             let li = lineIndex(of: start, in: event)
-            return Evidence(source: currentSource, line: event.lines[li].number, text: event.rawLineText(li))
+            return Evidence(source: currentSource, line: event.lines[li].number, text: stripANSI(event.rawLineText(li)))
         }
         return nil
     }
@@ -270,22 +280,25 @@ public final class ScanSession {
         rule r: Int, event: borrowing EventView, line li: Int, values: [String: String], timestamp: String?,
         signal: Signal?
     ) {
-        var f = findings[r] ?? RuleFindings(rule: r)
+        let key = FindingKey(rule: r, source: currentSource)
+        var f = findings[key] ?? RuleFindings(rule: r, source: currentSource)
         if f.occurrences == 0 {
             findingOrder += 1
             f.order = findingOrder
             f.firstSeen = timestamp
         }
         f.occurrences += 1
+        findingOrder += 1
+        f.lastOrder = findingOrder
         if timestamp != nil { f.lastSeen = timestamp }
         let number = event.lines[li].number
         if f.evidence.count < options.maxEvidence {
-            f.evidence.append(Evidence(source: currentSource, line: number, text: event.rawLineText(li)))
+            f.evidence.append(Evidence(source: currentSource, line: number, text: stripANSI(event.rawLineText(li))))
         }
         if f.lines.count < 1000 { f.lines.append((currentSource, number)) }
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }
         if let signal, f.signals.count < 3, !f.signals.contains(signal) { f.signals.append(signal) }
-        findings[r] = f
+        findings[key] = f
     }
 }
 
@@ -294,4 +307,30 @@ extension String {
         guard let first else { return self }
         return first.lowercased() + dropFirst()
     }
+}
+
+/// Removes ANSI escape sequences (CSI, OSC and two-byte ESC sequences) from evidence text.
+func stripANSI(_ text: String) -> String {
+    guard text.utf8.contains(0x1B) else { return text }
+    var out = String.UnicodeScalarView()
+    var it = text.unicodeScalars.makeIterator()
+    while let c = it.next() {
+        guard c == "\u{1B}" else {
+            out.append(c)
+            continue
+        }
+        guard let next = it.next() else { break }
+        if next == "[" {
+            while let d = it.next(), !(d.value >= 0x40 && d.value <= 0x7E) {}
+        } else if next == "]" {
+            while let d = it.next() {
+                if d == "\u{07}" { break }
+                if d == "\u{1B}" {
+                    _ = it.next()
+                    break
+                }
+            }
+        }
+    }
+    return String(out)
 }

@@ -14,7 +14,8 @@ public enum RuleLoader {
     public static let patternOptions: RegexOptions = [.multiline]
 
     /// Loads one rule from YAML text. Returns nil and error diagnostics when the rule is unusable.
-    public static func load(yaml: String, file: String, origin: RuleOrigin) -> (rule: Rule?, diagnostics: [Diagnostic]) {
+    public static func load(yaml: String, file: String, origin: RuleOrigin) -> (rule: Rule?, diagnostics: [Diagnostic])
+    {
         var ctx = Context(file: file)
         let root: Node?
         do {
@@ -35,7 +36,9 @@ public enum RuleLoader {
     }
 
     /// Loads every `*.yaml`/`*.yml` file under `directory`, recursively, in sorted order.
-    public static func loadDirectory(_ directory: String, origin: RuleOrigin = .user) -> (rules: [Rule], diagnostics: [Diagnostic]) {
+    public static func loadDirectory(_ directory: String, origin: RuleOrigin = .user) -> (
+        rules: [Rule], diagnostics: [Diagnostic]
+    ) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
             return ([], [Diagnostic(severity: .error, source: directory, message: "rules folder not found")])
@@ -74,7 +77,9 @@ public enum RuleLoader {
     }
 
     /// Loads embedded files (path, contents), e.g. the shipped rules.
-    public static func load(files: [(path: String, contents: String)], origin: RuleOrigin) -> (rules: [Rule], diagnostics: [Diagnostic]) {
+    public static func load(files: [(path: String, contents: String)], origin: RuleOrigin) -> (
+        rules: [Rule], diagnostics: [Diagnostic]
+    ) {
         var rules: [Rule] = []
         var diagnostics: [Diagnostic] = []
         for file in files {
@@ -96,7 +101,8 @@ public enum RuleLoader {
                 diagnostics.append(
                     Diagnostic(
                         severity: .error, source: rule.file, line: 1,
-                        message: "duplicate rule id '\(rule.id)' (first defined in \(first.file)); this copy is ignored"))
+                        message: "duplicate rule id '\(rule.id)' (first defined in \(first.file)); this copy is ignored"
+                    ))
                 continue
             }
             seen[rule.id] = rule
@@ -166,7 +172,8 @@ private struct Context {
     mutating func error(at mark: Mark?, _ message: String, hint: String? = nil) {
         failed = true
         diagnostics.append(
-            Diagnostic(severity: .error, source: file, line: mark?.line, column: mark?.column, message: message, hint: hint))
+            Diagnostic(
+                severity: .error, source: file, line: mark?.line, column: mark?.column, message: message, hint: hint))
     }
 
     mutating func warning(at mark: Mark?, _ message: String) {
@@ -438,7 +445,8 @@ private struct Context {
         if let (_, v) = k["after"], let m = mapping(v, what: "'correlate.after'") {
             let a = keys(
                 m, allowed: ["rule", "within_events", "within_seconds", "same_source"], in: "'correlate.after'")
-            if let r = require(a, "rule", at: v.mark, in: "'correlate.after'"), let name = nonEmptyString(r, key: "rule")
+            if let r = require(a, "rule", at: v.mark, in: "'correlate.after'"),
+                let name = nonEmptyString(r, key: "rule")
             {
                 var withinEvents = 500
                 var withinSeconds: Double?

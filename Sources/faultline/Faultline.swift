@@ -46,10 +46,10 @@ struct Faultline: ParsableCommand {
             try command.run()
         } catch let error as CLIError {
             Output.stderr("faultline: error: \(error.message)\n")
-            exit(2)
+            Glibc.exit(2)
         } catch let code as ExitCode {
             Output.flushStdout()
-            exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -57,7 +57,7 @@ struct Faultline: ParsableCommand {
             }
             let message = fullMessage(for: error)
             Output.stderr(message.hasSuffix("\n") ? message : message + "\n")
-            exit(2)
+            Glibc.exit(2)
         }
     }
 }

@@ -49,7 +49,8 @@ struct Scan: ParsableCommand {
         help: "Exit with 1 when an incident at or above this severity is found (info, warning, error, critical).")
     var failOn: Severity?
 
-    @Option(name: .customLong("rules"), help: "A folder of your own rule files, added to the shipped ones (repeatable).")
+    @Option(
+        name: .customLong("rules"), help: "A folder of your own rule files, added to the shipped ones (repeatable).")
     var ruleFolders: [String] = []
 
     @Option(

@@ -70,14 +70,25 @@ private let unexpandedLog = """
     @Test func failOnGatesTheExitCode() throws {
         let hit = try CLIRunner.run(["--fail-on", "error"], stdin: Data(unexpandedLog.utf8))
         #expect(hit.status == 1)
+        // The unexpanded key is critical: every request fails until the config is fixed.
         let critical = try CLIRunner.run(["--fail-on", "critical"], stdin: Data(unexpandedLog.utf8))
-        #expect(critical.status == 0)
+        #expect(critical.status == 1)
+        // A throttling incident is a warning: below --fail-on error.
+        let throttled = """
+            openai.RateLimitError: Error code: 429 - {'error': {'code': '429', 'message': 'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-06-01 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 7 seconds.'}}
+
+            """
+        let warning = try CLIRunner.run(["--fail-on", "error"], stdin: Data(throttled.utf8))
+        #expect(warning.status == 0)
+        let warningGate = try CLIRunner.run(["--fail-on", "warning"], stdin: Data(throttled.utf8))
+        #expect(warningGate.status == 1)
         let healthy = try CLIRunner.run(["--fail-on", "info"], stdin: Data("all good\n".utf8))
         #expect(healthy.status == 0)
     }
 
     @Test func missingPathIsADiagnosticAndTheRestIsScanned() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-missing-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "faultline-missing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("app.log")

@@ -68,7 +68,7 @@ private let validRule = """
 
     @Test func invalidPatternReportsPCRE2MessageAtFileLineColumn() throws {
         let yaml = validRule.replacingOccurrences(
-            of: #"- '"code":\\s*"DeploymentNotFound"'"#, with: #"- 'DeploymentNotFound(abc'"#)
+            of: #"- '"code":\s*"DeploymentNotFound"'"#, with: #"- 'DeploymentNotFound(abc'"#)
         #expect(yaml.contains("DeploymentNotFound(abc"))
         let (rule, diags) = RuleLoader.load(yaml: yaml, file: "x.yaml", origin: .user)
         #expect(rule == nil)

@@ -2,6 +2,7 @@ import FaultlineEngine
 import FaultlineModel
 import FaultlineRules
 import FaultlineShippedRules
+import Foundation
 import Testing
 
 private let shipped = RuleLoader.load(files: ShippedRules.files, origin: .shipped)
@@ -33,5 +34,24 @@ private let shipped = RuleLoader.load(files: ShippedRules.files, origin: .shippe
         #expect(result.failures.map(\.description) == [])
         #expect(result.matchPassed == rule.matchExamples.count)
         #expect(result.noMatchPassed == rule.noMatchExamples.count)
+    }
+}
+
+@Suite struct EmbeddedRulesTests {
+    /// SwiftPM plans the embedding step once; a rule file added later is only embedded after a re-plan.
+    @Test func embeddedRulesMatchTheRulesFolder() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let rulesDir = root.appendingPathComponent("rules")
+        var onDisk: [String] = []
+        if let walker = FileManager.default.enumerator(at: rulesDir, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker where ["yaml", "yml"].contains(url.pathExtension) {
+                onDisk.append(
+                    "rules/" + url.standardizedFileURL.path.dropFirst(rulesDir.standardizedFileURL.path.count + 1))
+            }
+        }
+        #expect(
+            ShippedRules.files.map(\.path) == onDisk.sorted(),
+            "the binary embeds a different rule set than rules/ holds: run `swift package clean` and rebuild")
     }
 }
