@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Hot-path targets: dynamic exclusivity checks cost ~15% of scan time in release builds
+/// (measured with perf on the bench corpus); the code keeps its accesses statically checkable.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "faultline",
     platforms: [.macOS(.v13)],
@@ -18,16 +22,17 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
         .target(name: "FaultlineModel"),
-        .target(name: "FaultlineRegex", dependencies: ["CPCRE2"]),
-        .target(name: "FaultlineIngest", dependencies: ["FaultlineModel"]),
-        .target(name: "FaultlineEvents", dependencies: ["FaultlineIngest", "FaultlineModel"]),
+        .target(name: "FaultlineRegex", dependencies: ["CPCRE2"], swiftSettings: hotPath),
+        .target(name: "FaultlineIngest", dependencies: ["FaultlineModel"], swiftSettings: hotPath),
+        .target(name: "FaultlineEvents", dependencies: ["FaultlineIngest", "FaultlineModel"], swiftSettings: hotPath),
         .target(
             name: "FaultlineRules",
             dependencies: ["FaultlineModel", "FaultlineRegex", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "FaultlineEngine",
-            dependencies: ["FaultlineModel", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents", "FaultlineRules"]
+            dependencies: ["FaultlineModel", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents", "FaultlineRules"],
+            swiftSettings: hotPath
         ),
         .target(name: "FaultlineReport", dependencies: ["FaultlineModel"]),
         .executableTarget(name: "EmbedRules"),

@@ -72,10 +72,21 @@ public final class ScanSession {
     private var limitReported: Set<String> = []
     private var findingOrder = 0
     // Per-source correlation state.
+    /// Events seen so far in the whole scan (correlation windows count in events).
     private var eventOrdinal = 0
-    private var lastSeenEvent: [Int?]
-    private var lastSeenTime: [Double?]
-    private var lastSeenWhere: [(String, Int)?]
+    /// Per rule that some `correlate.after` names: its latest accepted event, per source and over
+    /// the whole scan, and per captured value for keyed sequences. Bounded: see `Seen.maxKeys`.
+    private var seenInSource: [Int: Seen] = [:]
+    private var seenAnywhere: [Int: Seen] = [:]
+    private var seenByKey: [Int: [String: Seen]] = [:]
+
+    private struct Seen {
+        static let maxKeys = 4096
+        let event: Int
+        let time: Double?
+        let source: String
+        let line: Int
+    }
     private var currentSource = ""
 
     public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
@@ -83,9 +94,6 @@ public final class ScanSession {
         self.options = options
         flags = [Bool](repeating: false, count: rules.patterns.count)
         ruleSeen = [Bool](repeating: false, count: rules.rules.count)
-        lastSeenEvent = [Int?](repeating: nil, count: rules.rules.count)
-        lastSeenTime = [Double?](repeating: nil, count: rules.rules.count)
-        lastSeenWhere = [(String, Int)?](repeating: nil, count: rules.rules.count)
     }
 
     /// Scans one input (`-` is stdin). `displayName` overrides the source name shown in evidence.
@@ -121,14 +129,7 @@ public final class ScanSession {
 
     private func beginSource(_ source: String) {
         currentSource = source
-        eventOrdinal = 0
-        for i in lastSeenEvent.indices {
-            if rules.rules.indices.contains(i) {
-                lastSeenEvent[i] = nil
-                lastSeenTime[i] = nil
-                lastSeenWhere[i] = nil
-            }
-        }
+        seenInSource.removeAll(keepingCapacity: true)
     }
 
     // MARK: Matching
@@ -174,17 +175,24 @@ public final class ScanSession {
         for m in matched {
             var signal: Signal?
             if let after = rules.rules[m.rule].correlate?.after {
-                guard let target = rules.afterRule[m.rule], let seen = lastSeenEvent[target],
-                    eventOrdinal - seen <= after.withinEvents
-                else { continue }
-                if let limit = after.withinSeconds, let t = time, let t0 = lastSeenTime[target], abs(t - t0) > limit {
+                guard let target = rules.afterRule[m.rule] else { continue }
+                var seen: Seen?
+                if let key = after.key {
+                    guard let value = m.values[key] else { continue }
+                    seen = seenByKey[target]?[key + "\u{0}" + value]
+                    if let s = seen, after.sameSource, s.source != currentSource { seen = nil }
+                } else {
+                    seen = after.sameSource ? seenInSource[target] : seenAnywhere[target]
+                }
+                guard let seen, eventOrdinal - seen.event <= after.withinEvents else { continue }
+                if let limit = after.withinSeconds, let t = time, let t0 = seen.time, abs(t - t0) > limit {
                     continue
                 }
-                let whereText = lastSeenWhere[target].map { "\($0.0):\($0.1)" } ?? "earlier"
+                let keyText = after.key.flatMap { k in m.values[k].map { ", same \(k) \($0)" } } ?? ""
                 signal = Signal(
                     effect: "+",
                     text:
-                        "follows \(rules.rules[target].title.lowercasedFirst) at \(whereText), \(eventOrdinal - seen) event(s) earlier"
+                        "follows \(rules.rules[target].title.lowercasedFirst) at \(seen.source):\(seen.line), \(eventOrdinal - seen.event) event(s) earlier\(keyText)"
                 )
             }
             accepted.append((m.rule, m.line, m.values, signal))
@@ -192,9 +200,16 @@ public final class ScanSession {
         for a in accepted {
             record(rule: a.rule, event: event, line: a.line, values: a.values, timestamp: timestamp, signal: a.signal)
             if rules.isAfterTarget[a.rule] {
-                lastSeenEvent[a.rule] = eventOrdinal
-                lastSeenTime[a.rule] = time
-                lastSeenWhere[a.rule] = (currentSource, event.lines[a.line].number)
+                let seen = Seen(
+                    event: eventOrdinal, time: time, source: currentSource, line: event.lines[a.line].number)
+                seenInSource[a.rule] = seen
+                seenAnywhere[a.rule] = seen
+                if !a.values.isEmpty {
+                    var byKey = seenByKey[a.rule] ?? [:]
+                    if byKey.count >= Seen.maxKeys { byKey.removeAll(keepingCapacity: true) }
+                    for (k, v) in a.values { byKey[k + "\u{0}" + v] = seen }
+                    seenByKey[a.rule] = byKey
+                }
             }
         }
     }

@@ -41,6 +41,8 @@ public struct Correlation: Sendable {
         public let withinEvents: Int
         public let withinSeconds: Double?
         public let sameSource: Bool
+        /// A capture name whose value must be the same in both events (e.g. `deployment`).
+        public let key: String?
         public let location: SourceLocation
     }
 

@@ -444,13 +444,21 @@ private struct Context {
         var after: Correlation.After?
         if let (_, v) = k["after"], let m = mapping(v, what: "'correlate.after'") {
             let a = keys(
-                m, allowed: ["rule", "within_events", "within_seconds", "same_source"], in: "'correlate.after'")
+                m, allowed: ["rule", "within_events", "within_seconds", "same_source", "key"], in: "'correlate.after'")
             if let r = require(a, "rule", at: v.mark, in: "'correlate.after'"),
                 let name = nonEmptyString(r, key: "rule")
             {
                 var withinEvents = 500
                 var withinSeconds: Double?
                 var sameSource = true
+                var key: String?
+                if let n = a["key"]?.value, let k = nonEmptyString(n, key: "key") {
+                    if k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                        key = k
+                    } else {
+                        error(at: n.mark, "'key' must be a capture group name (letters, digits, '_')")
+                    }
+                }
                 if let n = a["within_events"]?.value {
                     if let s = n.scalar?.string, let i = Int(s), i > 0 {
                         withinEvents = i
@@ -474,7 +482,7 @@ private struct Context {
                 }
                 after = Correlation.After(
                     rule: name, withinEvents: withinEvents, withinSeconds: withinSeconds, sameSource: sameSource,
-                    location: location(r.mark))
+                    key: key, location: location(r.mark))
             }
         }
         var contrast: Correlation.Contrast?
