@@ -192,7 +192,7 @@ public final class ScanSession {
                 signal = Signal(
                     effect: "+",
                     text:
-                        "follows \(rules.rules[target].title.lowercasedFirst) at \(seen.source):\(seen.line), \(eventOrdinal - seen.event) event(s) earlier\(keyText)"
+                        "follows '\(rules.rules[target].title)' (\(rules.rules[target].id)) at \(seen.source):\(seen.line), \(eventOrdinal - seen.event) event(s) earlier\(keyText)"
                 )
             }
             accepted.append((m.rule, m.line, m.values, signal))
@@ -312,15 +312,8 @@ public final class ScanSession {
         }
         if f.lines.count < 1000 { f.lines.append((currentSource, number)) }
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }
-        if let signal, f.signals.count < 3, !f.signals.contains(signal) { f.signals.append(signal) }
+        if let signal, f.signals.isEmpty { f.signals.append(signal) }
         findings[key] = f
-    }
-}
-
-extension String {
-    var lowercasedFirst: String {
-        guard let first else { return self }
-        return first.lowercased() + dropFirst()
     }
 }
 
