@@ -2,6 +2,18 @@ import FaultlineModel
 import FaultlineRegex
 import FaultlineRules
 
+/// Literals faultline looks for besides the rules' own, each tied to a built-in step that runs
+/// only on events holding one.
+struct BuiltinLiterals: OptionSet, Sendable {
+    let rawValue: UInt8
+    /// A version banner or `User-Agent` may be in the event.
+    static let version = BuiltinLiterals(rawValue: 1)
+    /// The event may be error-level (checked for the unclassified clusters).
+    static let errorish = BuiltinLiterals(rawValue: 2)
+    /// The event may be a request log line (for success/failure ratios).
+    static let request = BuiltinLiterals(rawValue: 4)
+}
+
 /// A rule set compiled for scanning: every pattern flattened, and one literal scanner over all
 /// the literals the patterns require, so that most events never reach most regexes.
 ///
@@ -9,17 +21,21 @@ import FaultlineRules
 /// immutable compiled PCRE2 code and every other stored property is a value).
 public final class CompiledRules: @unchecked Sendable {
     public let rules: [Rule]
-    /// All patterns: each rule's `match`, `unless` and `correlate.contrast.succeeds` patterns.
+    /// All patterns: each rule's `match`, `unless`, `correlate.contrast.succeeds` and `signals`.
     let patterns: [RulePattern]
     /// Per rule: indices into `patterns`.
     let matchIDs: [[Int]]
     let unlessIDs: [[Int]]
     let succeedsIDs: [[Int]]
-    /// Pattern index -> rules that use it in any role.
-    let ownerRules: [[Int]]
+    /// Per rule: one pattern index per entry of `rule.signals`.
+    let signalIDs: [[Int]]
+    /// Pattern index -> the rule that uses it.
+    let ownerRule: [Int]
     let scanner: LiteralSetScanner
     /// Literal index -> patterns requiring it.
     let literalPatterns: [[Int]]
+    /// Literal index -> built-in steps it triggers.
+    let literalBuiltins: [BuiltinLiterals]
     /// Patterns with no required literal: run whenever their rule is considered.
     let alwaysPatterns: [Int]
     let indexByID: [String: Int]
@@ -27,29 +43,48 @@ public final class CompiledRules: @unchecked Sendable {
     let afterRule: [Int?]
     /// Rules that some other rule's `correlate.after` refers to.
     let isAfterTarget: [Bool]
+    /// Extracts values and versions from matched events.
+    let extractor: ValueExtractor
+    /// `HTTP Request: POST https://… "HTTP/1.1 200 OK"` (httpx, used by openai-python and litellm).
+    let requestLine: Regex?
+
+    /// Words that mark a line as possibly error-level; only such events are checked for a level.
+    static let errorWords = ["error", "fail", "exception", "traceback", "crit", "fatal", "err]", "panic"]
 
     public init(_ rules: [Rule]) {
         self.rules = rules
         var patterns: [RulePattern] = []
-        var matchIDs: [[Int]] = []
-        var unlessIDs: [[Int]] = []
-        var succeedsIDs: [[Int]] = []
-        var owners: [[Int]] = []
+        var owners: [Int] = []
         func add(_ list: [RulePattern], rule: Int) -> [Int] {
             list.map { p in
                 patterns.append(p)
-                owners.append([rule])
+                owners.append(rule)
                 return patterns.count - 1
             }
         }
+        var matchIDs: [[Int]] = []
+        var unlessIDs: [[Int]] = []
+        var succeedsIDs: [[Int]] = []
+        var signalIDs: [[Int]] = []
         for (i, rule) in rules.enumerated() {
             matchIDs.append(add(rule.match.patterns, rule: i))
             unlessIDs.append(add(rule.unless?.patterns ?? [], rule: i))
             succeedsIDs.append(add(rule.correlate?.contrast?.succeeds ?? [], rule: i))
+            signalIDs.append(add(rule.signals.map(\.pattern), rule: i))
         }
         var literalIndex: [[UInt8]: Int] = [:]
         var literals: [[UInt8]] = []
         var literalPatterns: [[Int]] = []
+        var literalBuiltins: [BuiltinLiterals] = []
+        func literalID(_ lit: [UInt8]) -> Int {
+            let key = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
+            if let li = literalIndex[key] { return li }
+            literalIndex[key] = literals.count
+            literals.append(key)
+            literalPatterns.append([])
+            literalBuiltins.append([])
+            return literals.count - 1
+        }
         var always: [Int] = []
         for (pi, p) in patterns.enumerated() {
             guard let set = p.literals, !set.alternatives.isEmpty else {
@@ -57,16 +92,15 @@ public final class CompiledRules: @unchecked Sendable {
                 continue
             }
             for lit in set.alternatives {
-                let key = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
-                if let li = literalIndex[key] {
-                    if literalPatterns[li].last != pi { literalPatterns[li].append(pi) }
-                } else {
-                    literalIndex[key] = literals.count
-                    literals.append(key)
-                    literalPatterns.append([pi])
-                }
+                let li = literalID(lit)
+                if literalPatterns[li].last != pi { literalPatterns[li].append(pi) }
             }
         }
+        let extractor = ValueExtractor()
+        for lit in extractor.versionLiterals { literalBuiltins[literalID(Array(lit.utf8))].insert(.version) }
+        for lit in Self.errorWords { literalBuiltins[literalID(Array(lit.utf8))].insert(.errorish) }
+        literalBuiltins[literalID(Array("HTTP Request: ".utf8))].insert(.request)
+
         var indexByID: [String: Int] = [:]
         for (i, r) in rules.enumerated() where indexByID[r.id] == nil { indexByID[r.id] = i }
         let afterRule = rules.map { r in r.correlate?.after.flatMap { indexByID[$0.rule] } }
@@ -77,13 +111,18 @@ public final class CompiledRules: @unchecked Sendable {
         self.matchIDs = matchIDs
         self.unlessIDs = unlessIDs
         self.succeedsIDs = succeedsIDs
-        self.ownerRules = owners
+        self.signalIDs = signalIDs
+        self.ownerRule = owners
         self.scanner = LiteralSetScanner(literals: literals)
         self.literalPatterns = literalPatterns
+        self.literalBuiltins = literalBuiltins
         self.alwaysPatterns = always
         self.indexByID = indexByID
         self.afterRule = afterRule
         self.isAfterTarget = isAfterTarget
+        self.extractor = extractor
+        self.requestLine = try? Regex(
+            #"HTTP Request: (?<method>[A-Z]+) (?<url>https?://[^\s"]+) "HTTP/[\d.]+ (?<status>\d{3})"#)
     }
 
     /// Number of patterns that must run on every event because no literal could be proven.

@@ -5,118 +5,258 @@ import FaultlineRules
 ///
 /// Pure: the same result always gives the same report.
 public enum ReportBuilder {
-    /// Builds the report: drops findings whose required contrast is missing, scores confidence
-    /// with its reasons, folds symptoms under the causes that explain them, ranks most likely
-    /// root cause first, fills `{placeholders}` and redacts secrets.
+    /// Builds the report: drops findings whose required contrast is missing, folds symptoms under
+    /// the causes that explain them, groups by semantic fingerprint, scores confidence with its
+    /// reasons (signals, versions, contrast, intermittency), ranks most likely root cause first,
+    /// fills `{placeholders}` and redacts secrets.
     public static func build(_ result: ScanResult, rules: CompiledRules) -> Report {
-        // 1. Findings per (rule, source); a required contrast missing in a source drops them.
-        var kept: [RuleFindings] = []
-        for f in result.findings {
-            if let contrast = rules.rules[f.rule].correlate?.contrast, contrast.required,
-                result.contrast[FindingKey(rule: f.rule, source: f.source)] == nil
-            {
-                continue
-            }
-            kept.append(f)
+        // 1. Findings per (rule, source, group); a required contrast missing in a source drops them.
+        let kept = result.findings.filter { f in
+            guard let contrast = rules.rules[f.rule].correlate?.contrast, contrast.required else { return true }
+            return result.contrast[FindingKey(rule: f.rule, source: f.source)] != nil
         }
-        // 2. Fold symptoms under the causes that explain them, within the same source: a literal
-        //    "$VAR" in one job's log explains that job's 401s, not another job's.
         let byRule = Dictionary(grouping: kept.indices, by: { kept[$0].rule })
         let causeOrder = byRule.keys.sorted { a, b in
             let ra = rules.rules[a]
             let rb = rules.rules[b]
+            if ra.symptom != rb.symptom { return !ra.symptom }
             if ra.confidence != rb.confidence { return ra.confidence > rb.confidence }
             if ra.severity != rb.severity { return ra.severity > rb.severity }
             return (byRule[a]?.map { kept[$0].order }.min() ?? 0) < (byRule[b]?.map { kept[$0].order }.min() ?? 0)
         }
-        var folded = Set<Int>()  // indices into `kept`
-        var symptoms: [Int: [Int: Int]] = [:]  // cause rule -> symptom rule -> occurrences
-        var widened: [Int: [RuleFindings]] = [:]  // cause rule -> folded findings (for time spans)
-        for c in causeOrder {
-            let explains = Set(rules.rules[c].explains)
+
+        // 2. Fold symptoms under the causes that explain them. A cause in a log explains symptoms in
+        //    that log; a cause in a config file (a rule with `files:`) explains symptoms in every
+        //    file of the folder that holds it.
+        var folded = Set<Int>()
+        var foldedInto: [Int: [Int]] = [:]  // cause finding index -> symptom finding indices
+        for c in causeOrder where !rules.rules[c].symptom {
+            let cause = rules.rules[c]
+            let explains = Set(cause.explains)
             guard !explains.isEmpty, let causeIdx = byRule[c] else { continue }
             for ci in causeIdx where !folded.contains(ci) {
-                let source = kept[ci].source
-                for (si, s) in kept.enumerated() where s.source == source && s.rule != c && !folded.contains(si) {
+                for (si, s) in kept.enumerated() where s.rule != c && !folded.contains(si) {
                     let symptom = rules.rules[s.rule]
-                    guard explains.contains(symptom.id) || explains.contains(symptom.category.rawValue) else {
-                        continue
-                    }
+                    guard explains.contains(symptom.id) || explains.contains(symptom.category.rawValue),
+                        inScope(cause: kept[ci], of: cause, covers: s.source)
+                    else { continue }
                     folded.insert(si)
-                    symptoms[c, default: [:]][s.rule, default: 0] += s.occurrences
-                    widened[c, default: []].append(s)
+                    foldedInto[ci, default: []].append(si)
                 }
             }
         }
-        // 3. One draft per rule, merging its remaining sources.
+        // Symptom rules fold under the most likely cause found in the same file (or a config file
+        // of its folder); alone, they are listed with the unclassified errors.
+        var orphanSymptoms: [Int] = []
+        for (si, s) in kept.enumerated() where rules.rules[s.rule].symptom && !folded.contains(si) {
+            let host = causeOrder.lazy.filter { !rules.rules[$0].symptom }.compactMap { c in
+                byRule[c]?.first { ci in
+                    !folded.contains(ci) && inScope(cause: kept[ci], of: rules.rules[c], covers: s.source)
+                }
+            }.first
+            if let host {
+                folded.insert(si)
+                foldedInto[host, default: []].append(si)
+            } else {
+                orphanSymptoms.append(si)
+            }
+        }
+
+        // 3. One draft per (rule, fingerprint), merging its remaining sources.
+        var groups: [String: [Int]] = [:]
+        var groupOrder: [String] = []
+        for (i, f) in kept.enumerated() where !folded.contains(i) && !rules.rules[f.rule].symptom {
+            let fp = fingerprint(rules.rules[f.rule], f.groupValues)
+            if groups[fp] == nil { groupOrder.append(fp) }
+            groups[fp, default: []].append(i)
+        }
         var drafts: [Draft] = []
-        for r in causeOrder {
-            let parts = (byRule[r] ?? []).filter { !folded.contains($0) }.map { kept[$0] }.sorted {
-                $0.order < $1.order
+        for fp in groupOrder {
+            guard let indices = groups[fp] else { continue }
+            let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
+            let rule = rules.rules[parts[0].rule]
+            var draft = Draft(
+                findings: merge(parts), rule: rule, fingerprint: fp, confidence: rule.confidence, signals: [],
+                sources: parts.map(\.source))
+            if let first = draft.findings.evidence.first {
+                draft.signals.append(
+                    Signal(effect: "+", text: "matched the signature of '\(rule.id)' at \(first.source):\(first.line)"))
             }
-            guard !parts.isEmpty else { continue }
-            let rule = rules.rules[r]
-            var merged = RuleFindings(rule: r, source: parts[0].source)
-            merged.order = parts[0].order
-            merged.firstSeen = parts[0].firstSeen
-            let last = parts.max { $0.lastOrder < $1.lastOrder }
-            merged.lastOrder = last?.lastOrder ?? 0
-            merged.lastSeen = last?.lastSeen
-            for p in parts {
-                merged.occurrences += p.occurrences
-                for e in p.evidence where merged.evidence.count < 5 { merged.evidence.append(e) }
-                for (k, v) in p.values where merged.values[k] == nil { merged.values[k] = v }
-                for sig in p.signals where !merged.signals.contains(sig) && merged.signals.count < 3 {
-                    merged.signals.append(sig)
+            draft.signals += draft.findings.signals
+            applyContrast(&draft, parts: parts, result: result, ruleIndex: parts[0].rule)
+            applySignals(&draft, result: result, ruleIndex: parts[0].rule)
+            applyVersions(&draft, result: result)
+            applyIntermittency(&draft, result: result)
+            // Symptoms folded here.
+            var counts: [Int: Int] = [:]
+            for i in indices {
+                for si in foldedInto[i] ?? [] {
+                    counts[kept[si].rule, default: 0] += kept[si].occurrences
+                    draft.extend(with: kept[si])
                 }
             }
-            var confidence = rule.confidence
-            var signals: [Signal] = []
-            if let first = merged.evidence.first {
-                signals.append(Signal(effect: "+", text: "\(describeMatch(rule)) at \(first.source):\(first.line)"))
-            }
-            signals += merged.signals
-            if rule.correlate?.contrast != nil {
-                if let ok = parts.lazy.compactMap({ result.contrast[FindingKey(rule: r, source: $0.source)] }).first {
-                    confidence += 0.1
-                    signals.append(
-                        Signal(
-                            effect: "+", text: "the same log shows a request that succeeds, at \(ok.source):\(ok.line)")
-                    )
-                } else {
-                    confidence -= 0.1
-                    signals.append(
-                        Signal(
-                            effect: "-",
-                            text:
-                                "no succeeding request of the other kind in this log; the contrast cannot be confirmed")
-                    )
-                }
-            }
-            var draft = Draft(findings: merged, rule: rule, confidence: confidence, signals: signals)
-            for (s, count) in (symptoms[r] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (s, count) in counts.sorted(by: { $0.key < $1.key }) {
                 let symptom = rules.rules[s]
                 draft.symptoms.append(
                     Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))
                 draft.signals.append(
                     Signal(effect: "+", text: "explains \(count) event(s) of '\(symptom.title)' (\(symptom.id))"))
-                draft.confidence += 0.05
+                if !symptom.symptom { draft.confidence += 0.05 }
             }
-            for w in widened[r] ?? [] { draft.extend(with: w) }
             drafts.append(draft)
         }
         drafts.sort(by: rank)
         let incidents = drafts.enumerated().map { i, d in d.incident(id: "F\(i + 1)") }
+
+        // 4. Unclassified: the template clusters, plus symptoms that no cause explains.
+        var unclassified = result.unclassified
+        for si in orphanSymptoms {
+            let s = kept[si]
+            guard let example = s.evidence.first else { continue }
+            unclassified.append(
+                UnclassifiedCluster(
+                    template: "\(rules.rules[s.rule].title) (symptom rule \(rules.rules[s.rule].id))",
+                    count: s.occurrences, firstSeen: s.firstSeen, lastSeen: s.lastSeen,
+                    example: Evidence(source: example.source, line: example.line, text: Redactor.redact(example.text))))
+        }
+        unclassified.sort { $0.count != $1.count ? $0.count > $1.count : $0.template < $1.template }
         let diagnostics = result.diagnostics.map { d -> Diagnostic in
             var d = d
             d.message = Redactor.redact(d.message)
             return d
         }
-        return Report(incidents: incidents, stats: result.stats, diagnostics: diagnostics)
+        return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
     }
 
-    private static func describeMatch(_ rule: Rule) -> String {
-        "matched the signature of '\(rule.id)'"
+    /// Whether a cause found in `cause.source` accounts for symptoms in `source`.
+    static func inScope(cause: RuleFindings, of rule: Rule, covers source: String) -> Bool {
+        if cause.source == source { return true }
+        guard !rule.files.isEmpty else { return false }
+        let dir = directory(of: cause.source)
+        return dir.isEmpty || source.hasPrefix(dir + "/")
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// A stable hash of what makes an incident the same incident: rule, category, grouping values.
+    static func fingerprint(_ rule: Rule, _ values: [String]) -> String {
+        var text = "\(rule.id)\u{1F}\(rule.category.rawValue)"
+        for (k, v) in zip(rule.groupBy, values) { text += "\u{1F}\(k)=\(v.lowercased())" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    private static func merge(_ parts: [RuleFindings]) -> RuleFindings {
+        var merged = RuleFindings(rule: parts[0].rule, source: parts[0].source, groupValues: parts[0].groupValues)
+        merged.order = parts[0].order
+        merged.firstSeen = parts[0].firstSeen
+        let last = parts.max { $0.lastOrder < $1.lastOrder }
+        merged.lastOrder = last?.lastOrder ?? 0
+        merged.lastSeen = last?.lastSeen
+        for p in parts {
+            merged.occurrences += p.occurrences
+            for e in p.evidence where merged.evidence.count < 5 { merged.evidence.append(e) }
+            for (k, v) in p.values where merged.values[k] == nil { merged.values[k] = v }
+            for sig in p.signals where !merged.signals.contains(sig) && merged.signals.count < 3 {
+                merged.signals.append(sig)
+            }
+        }
+        return merged
+    }
+
+    private static func applyContrast(_ d: inout Draft, parts: [RuleFindings], result: ScanResult, ruleIndex r: Int) {
+        guard d.rule.correlate?.contrast != nil else { return }
+        if let ok = parts.lazy.compactMap({ result.contrast[FindingKey(rule: r, source: $0.source)] }).first {
+            d.confidence += 0.1
+            d.signals.append(
+                Signal(effect: "+", text: "the same log shows a request that succeeds, at \(ok.source):\(ok.line)"))
+        } else {
+            d.confidence -= 0.1
+            d.signals.append(
+                Signal(
+                    effect: "-", text: "no succeeding request of the other kind in this log; the contrast cannot be confirmed"
+                ))
+        }
+    }
+
+    private static func applySignals(_ d: inout Draft, result: ScanResult, ruleIndex r: Int) {
+        for (i, signal) in d.rule.signals.enumerated() {
+            let seen = d.sources.lazy.compactMap { result.signals[SignalKey(rule: r, signal: i, source: $0)] }.first
+            if let seen {
+                d.confidence += signal.weight
+                d.signals.append(Signal(effect: "+", text: "\(signal.seen) (\(seen.source):\(seen.line))"))
+            } else if let missing = signal.missing {
+                d.confidence -= signal.weight
+                d.signals.append(Signal(effect: "-", text: missing))
+            }
+        }
+    }
+
+    private static func applyVersions(_ d: inout Draft, result: ScanResult) {
+        for gate in d.rule.versions {
+            let found = d.sources.lazy.compactMap { result.versions[$0]?[gate.package] }.first
+                ?? result.versions.keys.sorted().lazy.compactMap { result.versions[$0]?[gate.package] }.first
+            guard let text = found else {
+                d.signals.append(
+                    Signal(
+                        effect: "-",
+                        text: "the log does not show the \(gate.package) version (affected: \(gate.affected))"))
+                continue
+            }
+            d.findings.values["version.\(gate.package)"] = text
+            guard let version = Version(text), let range = VersionRange(gate.affected) else { continue }
+            let fixed = gate.fixedIn.map { "; fixed in \($0)" } ?? ""
+            if range.contains(version) {
+                d.confidence += 0.1
+                d.signals.append(Signal(effect: "+", text: "your \(gate.package) \(text) is affected\(fixed)"))
+            } else {
+                d.confidence -= 0.3
+                d.signals.append(
+                    Signal(
+                        effect: "-",
+                        text: "your \(gate.package) \(text) is outside the affected range (\(gate.affected))"))
+            }
+        }
+    }
+
+    private static func applyIntermittency(_ d: inout Draft, result: ScanResult) {
+        guard let host = d.findings.values["host"] else { return }
+        let deployment = d.findings.values["deployment"]
+        var ok = 0
+        var failed = 0
+        var okSources = Set<String>()
+        var failedSources = Set<String>()
+        for (key, o) in result.outcomes {
+            guard key.operation.contains("://\(host)/") || key.operation.hasSuffix("://\(host)") else { continue }
+            if let deployment, !key.operation.contains("/deployments/\(deployment)/") { continue }
+            ok += o.succeeded
+            failed += o.failed
+            if o.succeeded > 0 { okSources.insert(key.source) }
+            if o.failed > 0 { failedSources.insert(key.source) }
+        }
+        guard ok > 0, failed > 0 else { return }
+        let total = ok + failed
+        let target = deployment.map { "\(host), deployment \($0)" } ?? host
+        var text =
+            "intermittent: \(ok) of \(total) requests to \(target) succeeded (\(Int((Double(ok) / Double(total) * 100).rounded()))%)"
+        let onlyFailing = failedSources.subtracting(okSources).sorted()
+        let onlyOK = okSources.subtracting(failedSources).sorted()
+        if !onlyFailing.isEmpty || !onlyOK.isEmpty {
+            text += "; failures only in \(onlyFailing.isEmpty ? "none" : onlyFailing.joined(separator: ", "))"
+            text += ", successes only in \(onlyOK.isEmpty ? "none" : onlyOK.joined(separator: ", "))"
+        } else {
+            text += " in the same log"
+        }
+        d.signals.append(Signal(effect: "+", text: text))
+        d.findings.values["success_ratio"] = "\(ok)/\(total)"
     }
 
     private static func rank(_ a: Draft, _ b: Draft) -> Bool {
@@ -128,8 +268,10 @@ public enum ReportBuilder {
     fileprivate struct Draft {
         var findings: RuleFindings
         let rule: Rule
+        let fingerprint: String
         var confidence: Double
         var signals: [Signal]
+        let sources: [String]
         var symptoms: [Symptom] = []
 
         var score: Double { (min(0.99, max(0.01, confidence)) * 100).rounded() }
@@ -149,11 +291,12 @@ public enum ReportBuilder {
         func incident(id: String) -> Incident {
             let values = Dictionary(
                 uniqueKeysWithValues: findings.values.map { ($0.key, Redactor.redact(value: $0.value, field: $0.key)) })
+            let names = rule.captureNames.union(ValueExtractor.standardNames)
             return Incident(
-                id: id, rule: rule.id, category: rule.category, severity: rule.severity,
+                id: id, rule: rule.id, fingerprint: fingerprint, category: rule.category, severity: rule.severity,
                 confidence: (min(0.99, max(0.01, confidence)) * 100).rounded() / 100, title: rule.title,
-                cause: Template.fill(rule.cause, values, groups: rule.captureNames),
-                fix: rule.fix.map { Template.fill($0, values, groups: rule.captureNames) },
+                cause: Template.fill(rule.cause, values, groups: names),
+                fix: rule.fix.map { Template.fill($0, values, groups: names) },
                 references: rule.references, occurrences: findings.occurrences,
                 firstSeen: findings.firstSeen.map(Redactor.redact), lastSeen: findings.lastSeen.map(Redactor.redact),
                 values: values, candidates: rule.candidates,
@@ -167,7 +310,7 @@ public enum ReportBuilder {
 
 /// Fills `{name}` placeholders of rule text with captured values.
 public enum Template {
-    /// Replaces each `{name}` (letters, digits, `_`; not preceded by `$`) with its value, or
+    /// Replaces each `{name}` (letters, digits, `_`, `.`; not preceded by `$`) with its value, or
     /// `(unknown)` when `name` is one of `groups` but was not captured. Other braces (code in
     /// fix snippets, `${VAR}`) are left as they are.
     public static func fill(_ text: String, _ values: [String: String], groups: Set<String>) -> String {
@@ -177,8 +320,7 @@ public enum Template {
         while i < text.endIndex {
             let c = text[i]
             if c == "{", let close = text[i...].firstIndex(of: "}") {
-                let name = text[text.index(after: i)..<close]
-                let key = String(name)
+                let key = String(text[text.index(after: i)..<close])
                 let dollar = out.last == "$"
                 if !dollar, let value = values[key] ?? (groups.contains(key) ? "(unknown)" : nil) {
                     out += value

@@ -98,9 +98,9 @@ public enum RuleTester {
                 for variant in variants {
                     counter += 1
                     let found = scan(example.log, variant: variant, rules: compiled, rule: index, tmp: tmp, n: counter)
-                    if let f = found.findings {
+                    if !found.findings.isEmpty {
                         ok = false
-                        let lines = f.lines.map { String($0.line) }.joined(separator: ", ")
+                        let lines = found.findings.flatMap(\.lines).map { String($0.line) }.joined(separator: ", ")
                         result.failures.append(
                             Failure(
                                 rule: rule.id, location: example.location, variant: variant,
@@ -116,7 +116,8 @@ public enum RuleTester {
     }
 
     private struct Outcome {
-        var findings: RuleFindings?
+        /// The rule's findings (one per grouping), empty when it did not match.
+        var findings: [RuleFindings]
         var diagnostics: [Diagnostic]
     }
 
@@ -128,29 +129,38 @@ public enum RuleTester {
             try Data(variant.apply(log).utf8).write(to: url)
         } catch {
             return Outcome(
-                findings: nil,
+                findings: [],
                 diagnostics: [Diagnostic(severity: .error, message: "cannot write \(url.path): \(error)")])
         }
         defer { try? FileManager.default.removeItem(at: url) }
         let session = ScanSession(rules: rules, options: ScanOptions(reader: variant.readerOptions))
-        session.scan(InputFile(path: url.path, explicit: true), displayName: "example")
+        let name = exampleSourceName(for: rules.rules[rule])
+        session.scan(InputFile(path: url.path, explicit: true), displayName: name)
         let result = session.result()
-        var found = result.findings.first { $0.rule == rule }
-        if found != nil, let contrast = rules.rules[rule].correlate?.contrast, contrast.required,
-            result.contrast[FindingKey(rule: rule, source: "example")] == nil
+        var found = result.findings.filter { $0.rule == rule }
+        if let contrast = rules.rules[rule].correlate?.contrast, contrast.required,
+            result.contrast[FindingKey(rule: rule, source: name)] == nil
         {
-            found = nil
+            found = []
         }
         return Outcome(findings: found, diagnostics: result.diagnostics)
     }
 
+    /// The file name an example is replayed under: `example.log`, or for a config-file rule its
+    /// first `files:` glob with `*` removed (`appsettings*.json` → `appsettings.json`).
+    static func exampleSourceName(for rule: Rule) -> String {
+        guard let glob = rule.files.first else { return "example.log" }
+        let name = glob.replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "?", with: "x")
+        return name.isEmpty ? "example" : name
+    }
+
     private static func checkMatch(_ outcome: Outcome, example: MatchExample) -> String? {
-        guard let f = outcome.findings else {
+        guard !outcome.findings.isEmpty else {
             let extra = outcome.diagnostics.first.map { " (\($0.message))" } ?? ""
             return "expected a match at line \(example.line), but the rule did not match\(extra)"
         }
-        guard f.lines.contains(where: { $0.line == example.line }) else {
-            let lines = f.lines.map { String($0.line) }.joined(separator: ", ")
+        guard let f = outcome.findings.first(where: { $0.lines.contains { $0.line == example.line } }) else {
+            let lines = outcome.findings.flatMap(\.lines).map { String($0.line) }.joined(separator: ", ")
             return "expected the evidence at line \(example.line), but the rule matched at line(s) \(lines)"
         }
         for (key, expected) in example.values.sorted(by: { $0.key < $1.key }) {

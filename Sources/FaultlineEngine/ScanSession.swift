@@ -11,32 +11,67 @@ public struct ScanOptions: Sendable {
     public var assembler: AssemblerOptions
     /// How many evidence lines an incident keeps.
     public var maxEvidence: Int
+    /// How many unclassified templates are kept before new ones are counted together.
+    public var maxUnclassified: Int
 
     public init(
-        reader: ReaderOptions = ReaderOptions(), assembler: AssemblerOptions = AssemblerOptions(), maxEvidence: Int = 5
+        reader: ReaderOptions = ReaderOptions(), assembler: AssemblerOptions = AssemblerOptions(), maxEvidence: Int = 5,
+        maxUnclassified: Int = 500
     ) {
         self.reader = reader
         self.assembler = assembler
         self.maxEvidence = maxEvidence
+        self.maxUnclassified = maxUnclassified
     }
 }
 
-/// Identifies what one rule found in one source.
+/// Identifies what one rule found in one source for one set of grouping values.
 public struct FindingKey: Hashable, Sendable {
     public let rule: Int
     public let source: String
+    /// The rule's `group_by` values, joined.
+    public let group: String
+
+    public init(rule: Int, source: String, group: String = "") {
+        self.rule = rule
+        self.source = source
+        self.group = group
+    }
 }
 
-/// Everything one rule found in one source, before folding and ranking.
+/// A rule's signal seen in a source.
+public struct SignalKey: Hashable, Sendable {
+    public let rule: Int
+    public let signal: Int
+    public let source: String
+}
+
+/// Requests to one operation (host and path, without the query) seen in one source.
+public struct OperationKey: Hashable, Sendable {
+    public let operation: String
+    public let source: String
+}
+
+/// How requests to one operation ended in one source.
+public struct Outcomes: Sendable, Hashable {
+    public var succeeded = 0
+    public var failed = 0
+    public var firstSeen: String?
+    public var lastSeen: String?
+}
+
+/// Everything one rule found in one source for one set of grouping values, before folding.
 public struct RuleFindings: Sendable {
     public let rule: Int
     public let source: String
+    /// The `group_by` values (same order as the rule's `group_by`), empty strings where absent.
+    public internal(set) var groupValues: [String] = []
     public internal(set) var occurrences: Int = 0
     public internal(set) var firstSeen: String?
     public internal(set) var lastSeen: String?
     /// Unredacted evidence (redaction happens when the report is built).
     public internal(set) var evidence: [Evidence] = []
-    /// Every evidence line number per source, for example checks; capped.
+    /// Evidence line numbers, for example checks; capped.
     public internal(set) var lines: [(source: String, line: Int)] = []
     public internal(set) var values: [String: String] = [:]
     public internal(set) var signals: [Signal] = []
@@ -45,11 +80,19 @@ public struct RuleFindings: Sendable {
     public internal(set) var lastOrder: Int = 0
 }
 
-/// The outcome of scanning: per-rule findings, contrast evidence, stats and diagnostics.
+/// The outcome of scanning, before folding and ranking.
 public struct ScanResult: Sendable {
     public var findings: [RuleFindings]
     /// Per rule and source: where a succeeding request of the contrasting kind was seen.
     public var contrast: [FindingKey: Evidence]
+    /// Where each rule signal was seen, per source.
+    public var signals: [SignalKey: Evidence]
+    /// Package versions seen per source (`version.<package>` names without the prefix).
+    public var versions: [String: [String: String]]
+    /// Request outcomes per operation and source.
+    public var outcomes: [OperationKey: Outcomes]
+    /// Error events that no rule matched, clustered by template.
+    public var unclassified: [UnclassifiedCluster]
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
 }
@@ -65,13 +108,18 @@ public final class ScanSession {
     private var touched: [Int] = []
     private var ruleSeen: [Bool]
     private var ruleList: [Int] = []
+    private var applicable: [Bool]
     private var findings: [FindingKey: RuleFindings] = [:]
     private var contrast: [FindingKey: Evidence] = [:]
+    private var signalSeen: [SignalKey: Evidence] = [:]
+    private var versions: [String: [String: String]] = [:]
+    private var outcomes: [OperationKey: Outcomes] = [:]
+    private var miner: TemplateMiner
     private var stats = ScanStats()
     private var diagnostics: [Diagnostic] = []
     private var limitReported: Set<String> = []
-    private var findingOrder = 0
-    // Per-source correlation state.
+    private var order = 0
+    private var currentSource = ""
     /// Events seen so far in the whole scan (correlation windows count in events).
     private var eventOrdinal = 0
     /// Per rule that some `correlate.after` names: its latest accepted event, per source and over
@@ -87,13 +135,22 @@ public final class ScanSession {
         let source: String
         let line: Int
     }
-    private var currentSource = ""
+
+    /// When set, the event holding this line (1-based, in the next scanned source) is explained
+    /// rule by rule into ``explanation``.
+    public var explainLine: Int?
+    /// The explanation of the event holding ``explainLine``, once scanned.
+    public private(set) var explanation: Explanation?
+    /// The event lines (peeled text) holding ``explainLine``, for rule skeletons.
+    public private(set) var explainedEventText: [String] = []
 
     public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
         self.rules = rules
         self.options = options
         flags = [Bool](repeating: false, count: rules.patterns.count)
         ruleSeen = [Bool](repeating: false, count: rules.rules.count)
+        applicable = [Bool](repeating: true, count: rules.rules.count)
+        miner = TemplateMiner(maxClusters: options.maxUnclassified)
     }
 
     /// Scans one input (`-` is stdin). `displayName` overrides the source name shown in evidence.
@@ -124,32 +181,45 @@ public final class ScanSession {
     /// The aggregated result so far.
     public func result() -> ScanResult {
         let list = findings.values.sorted { $0.order < $1.order }
-        return ScanResult(findings: list, contrast: contrast, stats: stats, diagnostics: diagnostics)
+        return ScanResult(
+            findings: list, contrast: contrast, signals: signalSeen, versions: versions, outcomes: outcomes,
+            unclassified: miner.clusters.map {
+                UnclassifiedCluster(
+                    template: $0.template, count: $0.count, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
+                    example: $0.example)
+            }, stats: stats, diagnostics: diagnostics)
     }
 
     private func beginSource(_ source: String) {
         currentSource = source
         seenInSource.removeAll(keepingCapacity: true)
+        let name = source.split(separator: "/").last.map(String.init) ?? source
+        for (i, rule) in rules.rules.enumerated() { applicable[i] = rule.applies(toFileNamed: name) }
     }
 
     // MARK: Matching
 
     private func match(_ event: borrowing EventView) {
         eventOrdinal += 1
-        let text = event.text
-        rules.scanner.scan(text) { lit in
+        var builtins: BuiltinLiterals = []
+        rules.scanner.scan(event.text) { lit in
+            builtins.formUnion(rules.literalBuiltins[lit])
             for p in rules.literalPatterns[lit] where !flags[p] {
                 flags[p] = true
                 touched.append(p)
             }
         }
-        if touched.isEmpty && rules.alwaysPatterns.isEmpty { return }
+        let explaining = explainLine.map { explanation == nil && event.firstLine <= $0 && $0 <= event.lastLine } ?? false
+        if touched.isEmpty && rules.alwaysPatterns.isEmpty && builtins.isEmpty && !explaining { return }
+        if builtins.contains(.version) { recordVersions(event) }
+        if builtins.contains(.request) { recordRequests(event) }
         for p in rules.alwaysPatterns where !flags[p] {
             flags[p] = true
             touched.append(p)
         }
         for p in touched {
-            for r in rules.ownerRules[p] where !ruleSeen[r] {
+            let r = rules.ownerRule[p]
+            if !ruleSeen[r] && applicable[r] {
                 ruleSeen[r] = true
                 ruleList.append(r)
             }
@@ -159,59 +229,100 @@ public final class ScanSession {
         for r in ruleList {
             if !rules.succeedsIDs[r].isEmpty {
                 let key = FindingKey(rule: r, source: currentSource)
-                if contrast[key] == nil, let ev = evaluateContrast(rule: r, event) { contrast[key] = ev }
+                if contrast[key] == nil, let ev = firstEvidence(of: rules.succeedsIDs[r], event, rule: r) {
+                    contrast[key] = ev
+                }
+            }
+            for (i, signal) in rules.rules[r].signals.enumerated() where signal.scope == .source {
+                let key = SignalKey(rule: r, signal: i, source: currentSource)
+                if signalSeen[key] == nil, let ev = firstEvidence(of: [rules.signalIDs[r][i]], event, rule: r) {
+                    signalSeen[key] = ev
+                }
             }
             if let m = evaluate(rule: r, event) { matched.append((r, m.line, m.values)) }
         }
+
+        var accepted: [(rule: Int, line: Int, values: [String: String], signal: Signal?)] = []
+        var timestamp: String?
+        var time: Double?
+        if !matched.isEmpty {
+            timestamp = event.timestamp()
+            time = timestamp.flatMap(TimeParser.seconds)
+        }
+        for m in matched {
+            guard case .accepted(let signal) = correlate(m.rule, values: m.values, time: time) else { continue }
+            accepted.append((m.rule, m.line, m.values, signal))
+        }
+        if !accepted.isEmpty {
+            let extracted = rules.extractor.values(in: event.textString, using: scratch)
+            for a in accepted {
+                var values = extracted
+                for (k, v) in a.values { values[k] = v }
+                record(rule: a.rule, event: event, line: a.line, values: values, timestamp: timestamp, signal: a.signal)
+                for (i, signal) in rules.rules[a.rule].signals.enumerated() where signal.scope == .event {
+                    let key = SignalKey(rule: a.rule, signal: i, source: currentSource)
+                    if signalSeen[key] == nil, let ev = firstEvidence(of: [rules.signalIDs[a.rule][i]], event, rule: a.rule)
+                    {
+                        signalSeen[key] = ev
+                    }
+                }
+                if rules.isAfterTarget[a.rule] {
+                    remember(a.rule, values: values, time: time, line: event.lines[a.line].number)
+                }
+            }
+        } else if builtins.contains(.errorish), let level = event.level(), level >= .error {
+            addUnclassified(event)
+        }
+        if let target = explainLine, explanation == nil, event.firstLine <= target, target <= event.lastLine {
+            explanation = explain(
+                event, applicable: applicable, accepted: Set(accepted.map(\.rule)), scratch: scratch)
+            explainedEventText = (0..<event.lines.count).map { event.lineText($0) }
+        }
+
         for p in touched { flags[p] = false }
         touched.removeAll(keepingCapacity: true)
         for r in ruleList { ruleSeen[r] = false }
         ruleList.removeAll(keepingCapacity: true)
-        guard !matched.isEmpty else { return }
+    }
 
-        let timestamp = event.timestamp()
-        let time = timestamp.flatMap(TimeParser.seconds)
-        var accepted: [(rule: Int, line: Int, values: [String: String], signal: Signal?)] = []
-        for m in matched {
-            var signal: Signal?
-            if let after = rules.rules[m.rule].correlate?.after {
-                guard let target = rules.afterRule[m.rule] else { continue }
-                var seen: Seen?
-                if let key = after.key {
-                    guard let value = m.values[key] else { continue }
-                    seen = seenByKey[target]?[key + "\u{0}" + value]
-                    if let s = seen, after.sameSource, s.source != currentSource { seen = nil }
-                } else {
-                    seen = after.sameSource ? seenInSource[target] : seenAnywhere[target]
-                }
-                guard let seen, eventOrdinal - seen.event <= after.withinEvents else { continue }
-                if let limit = after.withinSeconds, let t = time, let t0 = seen.time, abs(t - t0) > limit {
-                    continue
-                }
-                let keyText = after.key.flatMap { k in m.values[k].map { ", same \(k) \($0)" } } ?? ""
-                signal = Signal(
-                    effect: "+",
-                    text:
-                        "follows '\(rules.rules[target].title)' (\(rules.rules[target].id)) at \(seen.source):\(seen.line), \(eventOrdinal - seen.event) event(s) earlier\(keyText)"
-                )
-            }
-            accepted.append((m.rule, m.line, m.values, signal))
+    private enum SequenceOutcome {
+        case rejected
+        case accepted(Signal?)
+    }
+
+    /// Checks `correlate.after`: rejected when the rule's sequence condition is not met.
+    private func correlate(_ r: Int, values: [String: String], time: Double?) -> SequenceOutcome {
+        guard let after = rules.rules[r].correlate?.after else { return .accepted(nil) }
+        guard let target = rules.afterRule[r] else { return .rejected }
+        var seen: Seen?
+        if let key = after.key {
+            guard let value = values[key] else { return .rejected }
+            seen = seenByKey[target]?[key + "\u{0}" + value]
+            if let s = seen, after.sameSource, s.source != currentSource { seen = nil }
+        } else {
+            seen = after.sameSource ? seenInSource[target] : seenAnywhere[target]
         }
-        for a in accepted {
-            record(rule: a.rule, event: event, line: a.line, values: a.values, timestamp: timestamp, signal: a.signal)
-            if rules.isAfterTarget[a.rule] {
-                let seen = Seen(
-                    event: eventOrdinal, time: time, source: currentSource, line: event.lines[a.line].number)
-                seenInSource[a.rule] = seen
-                seenAnywhere[a.rule] = seen
-                if !a.values.isEmpty {
-                    var byKey = seenByKey[a.rule] ?? [:]
-                    if byKey.count >= Seen.maxKeys { byKey.removeAll(keepingCapacity: true) }
-                    for (k, v) in a.values { byKey[k + "\u{0}" + v] = seen }
-                    seenByKey[a.rule] = byKey
-                }
-            }
-        }
+        guard let seen, eventOrdinal - seen.event <= after.withinEvents else { return .rejected }
+        if let limit = after.withinSeconds, let t = time, let t0 = seen.time, abs(t - t0) > limit { return .rejected }
+        let keyText = after.key.flatMap { k in values[k].map { ", same \(k) \($0)" } } ?? ""
+        let target_ = rules.rules[target]
+        return .accepted(
+            Signal(
+                effect: "+",
+                text:
+                    "follows '\(target_.title)' (\(target_.id)) at \(seen.source):\(seen.line), \(eventOrdinal - seen.event) event(s) earlier\(keyText)"
+            ))
+    }
+
+    private func remember(_ r: Int, values: [String: String], time: Double?, line: Int) {
+        let seen = Seen(event: eventOrdinal, time: time, source: currentSource, line: line)
+        seenInSource[r] = seen
+        seenAnywhere[r] = seen
+        guard !values.isEmpty else { return }
+        var byKey = seenByKey[r] ?? [:]
+        if byKey.count >= Seen.maxKeys { byKey.removeAll(keepingCapacity: true) }
+        for (k, v) in values { byKey[k + "\u{0}" + v] = seen }
+        seenByKey[r] = byKey
     }
 
     private func run(_ p: Int, _ event: borrowing EventView, rule: Int) -> RegexMatch? {
@@ -235,37 +346,27 @@ public final class ScanSession {
 
     private func evaluate(rule r: Int, _ event: borrowing EventView) -> (line: Int, values: [String: String])? {
         let rule = rules.rules[r]
-        let ids = rules.matchIDs[r]
         var first: RegexMatch?
         var values: [String: String] = [:]
-        switch rule.match.mode {
-        case .any:
-            for p in ids {
-                guard let m = run(p, event, rule: r) else { continue }
-                if first == nil { first = m }
-                collect(m, event, into: &values)
+        for p in rules.matchIDs[r] {
+            guard let m = run(p, event, rule: r) else {
+                if rule.match.mode == .all { return nil }
+                continue
             }
-        case .all:
-            for p in ids {
-                guard let m = run(p, event, rule: r) else { return nil }
-                if first == nil { first = m }
-                collect(m, event, into: &values)
-            }
+            if first == nil { first = m }
+            collect(m, event, into: &values)
         }
         guard let first, let start = first.range(0)?.lowerBound else { return nil }
-        let unless = rules.unlessIDs[r]
-        if !unless.isEmpty, let group = rule.unless {
-            var hits = 0
-            for p in unless where flags[p] || rules.patterns[p].literals == nil {
-                if run(p, event, rule: r) != nil { hits += 1 }
-            }
+        if let group = rule.unless {
+            let unless = rules.unlessIDs[r]
+            let hits = unless.filter { run($0, event, rule: r) != nil }.count
             if group.mode == .any ? hits > 0 : hits == unless.count { return nil }
         }
         return (lineIndex(of: start, in: event), values)
     }
 
-    private func evaluateContrast(rule r: Int, _ event: borrowing EventView) -> Evidence? {
-        for p in rules.succeedsIDs[r] {
+    private func firstEvidence(of ids: [Int], _ event: borrowing EventView, rule r: Int) -> Evidence? {
+        for p in ids {
             guard let m = run(p, event, rule: r), let start = m.range(0)?.lowerBound else { continue }
             let li = lineIndex(of: start, in: event)
             return Evidence(source: currentSource, line: event.lines[li].number, text: stripANSI(event.rawLineText(li)))
@@ -276,8 +377,7 @@ public final class ScanSession {
     private func collect(_ m: RegexMatch, _ event: borrowing EventView, into values: inout [String: String]) {
         for (name, index) in m.names.sorted(by: { $0.value < $1.value }) where values[name] == nil {
             guard let range = m.range(index), !range.isEmpty else { continue }
-            let slice = UnsafeBufferPointer(rebasing: event.text[range])
-            values[name] = String(decoding: slice, as: UTF8.self)
+            values[name] = String(decoding: UnsafeBufferPointer(rebasing: event.text[range]), as: UTF8.self)
         }
     }
 
@@ -295,16 +395,16 @@ public final class ScanSession {
         rule r: Int, event: borrowing EventView, line li: Int, values: [String: String], timestamp: String?,
         signal: Signal?
     ) {
-        let key = FindingKey(rule: r, source: currentSource)
-        var f = findings[key] ?? RuleFindings(rule: r, source: currentSource)
+        let groupValues = rules.rules[r].groupBy.map { values[$0] ?? "" }
+        let key = FindingKey(rule: r, source: currentSource, group: groupValues.joined(separator: "\u{1F}"))
+        var f = findings[key] ?? RuleFindings(rule: r, source: currentSource, groupValues: groupValues)
+        order += 1
         if f.occurrences == 0 {
-            findingOrder += 1
-            f.order = findingOrder
+            f.order = order
             f.firstSeen = timestamp
         }
+        f.lastOrder = order
         f.occurrences += 1
-        findingOrder += 1
-        f.lastOrder = findingOrder
         if timestamp != nil { f.lastSeen = timestamp }
         let number = event.lines[li].number
         if f.evidence.count < options.maxEvidence {
@@ -314,6 +414,50 @@ public final class ScanSession {
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }
         if let signal, f.signals.isEmpty { f.signals.append(signal) }
         findings[key] = f
+    }
+
+    // MARK: Built-in steps
+
+    private func recordVersions(_ event: borrowing EventView) {
+        for i in 0..<event.lines.count {
+            let found = rules.extractor.versions(inLine: event.lineText(i), using: scratch)
+            guard !found.isEmpty else { continue }
+            var known = versions[currentSource] ?? [:]
+            for (k, v) in found where known[k] == nil { known[k] = v }
+            versions[currentSource] = known
+        }
+    }
+
+    private func recordRequests(_ event: borrowing EventView) {
+        guard let regex = rules.requestLine else { return }
+        for i in 0..<event.lines.count {
+            guard let m = try? regex.firstMatch(in: event.lineBytes(i), from: 0, using: scratch),
+                let urlRange = m.range(named: "url"), let statusRange = m.range(named: "status")
+            else { continue }
+            let line = event.lineBytes(i)
+            let url = String(decoding: UnsafeBufferPointer(rebasing: line[urlRange]), as: UTF8.self)
+            let status = Int(String(decoding: UnsafeBufferPointer(rebasing: line[statusRange]), as: UTF8.self)) ?? 0
+            let operation = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+            let key = OperationKey(operation: operation, source: currentSource)
+            var o = outcomes[key] ?? Outcomes()
+            if status >= 200 && status < 400 { o.succeeded += 1 } else if status >= 400 { o.failed += 1 }
+            let ts = event.timestamp()
+            if o.firstSeen == nil { o.firstSeen = ts }
+            if ts != nil { o.lastSeen = ts }
+            outcomes[key] = o
+        }
+    }
+
+    private func addUnclassified(_ event: borrowing EventView) {
+        var lines: [String] = []
+        lines.reserveCapacity(min(event.lines.count, 200))
+        for i in 0..<min(event.lines.count, 200) { lines.append(event.lineText(i)) }
+        let (index, message) = MessageLine.pick(lines)
+        order += 1
+        let li = min(index, event.lines.count - 1)
+        let example = Evidence(
+            source: currentSource, line: event.lines[li].number, text: Redactor.redact(stripANSI(event.rawLineText(li))))
+        miner.add(message: message, example: example, timestamp: event.timestamp(), order: order)
     }
 }
 

@@ -58,6 +58,9 @@ public struct Incident: Codable, Sendable, Hashable {
     public var id: String
     /// The id of the rule that found it.
     public var rule: String
+    /// Stable semantic fingerprint: a hash of the rule, the category and the grouping values
+    /// (status, provider error code, host, deployment, …), the same across runs and machines.
+    public var fingerprint: String
     public var category: Category
     public var severity: Severity
     /// 0 to 1: how sure faultline is that this is the cause.
@@ -85,13 +88,14 @@ public struct Incident: Codable, Sendable, Hashable {
     public var evidence: [Evidence]
 
     public init(
-        id: String, rule: String, category: Category, severity: Severity, confidence: Double, title: String,
+        id: String, rule: String, fingerprint: String = "", category: Category, severity: Severity, confidence: Double, title: String,
         cause: String, fix: [String], references: [String], occurrences: Int, firstSeen: String?,
         lastSeen: String?, values: [String: String] = [:], candidates: [Candidate] = [], signals: [Signal] = [],
         explains: [Symptom] = [], evidence: [Evidence]
     ) {
         self.id = id
         self.rule = rule
+        self.fingerprint = fingerprint
         self.category = category
         self.severity = severity
         self.confidence = confidence
@@ -110,10 +114,37 @@ public struct Incident: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, rule, category, severity, confidence, title, cause, fix, references, occurrences
+        case id, rule, fingerprint, category, severity, confidence, title, cause, fix, references, occurrences
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case values, candidates, signals, explains, evidence
+    }
+}
+
+/// Error events that no rule explains, grouped by message template, so nothing is dropped.
+public struct UnclassifiedCluster: Codable, Sendable, Hashable {
+    /// The message with its variable parts (ids, numbers, paths) replaced by `<*>`; status codes
+    /// and provider error codes are kept, so a 401 and a 429 never share a template.
+    public var template: String
+    public var count: Int
+    public var firstSeen: String?
+    public var lastSeen: String?
+    /// One example, redacted.
+    public var example: Evidence
+
+    public init(template: String, count: Int, firstSeen: String?, lastSeen: String?, example: Evidence) {
+        self.template = template
+        self.count = count
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.example = example
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case template, count
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+        case example
     }
 }
 
@@ -138,12 +169,18 @@ public struct Report: Codable, Sendable, Hashable {
     public var version: Int
     /// Most likely root cause first.
     public var incidents: [Incident]
+    /// Error events no rule explains, most frequent first.
+    public var unclassified: [UnclassifiedCluster]
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
 
-    public init(version: Int = 1, incidents: [Incident], stats: ScanStats, diagnostics: [Diagnostic]) {
+    public init(
+        version: Int = 1, incidents: [Incident], unclassified: [UnclassifiedCluster] = [], stats: ScanStats,
+        diagnostics: [Diagnostic]
+    ) {
         self.version = version
         self.incidents = incidents
+        self.unclassified = unclassified
         self.stats = stats
         self.diagnostics = diagnostics
     }

@@ -50,18 +50,41 @@ private func compactingEmptyContainers(_ json: String) -> String {
     return out.joined(separator: "\n")
 }
 
-/// The top level: `version`, `incidents`, `stats`, `diagnostics`.
+/// The top level: `version`, `incidents`, `unclassified`, `stats`, `diagnostics`.
 private struct JSONReport: Encodable {
     let version: Int
     let incidents: [JSONIncident]
+    let unclassified: [JSONCluster]
     let stats: ScanStats
     let diagnostics: [Diagnostic]
 
     init(_ report: Report) {
         version = report.version
         incidents = report.incidents.map(JSONIncident.init)
+        unclassified = report.unclassified.map(JSONCluster.init)
         stats = report.stats
         diagnostics = report.diagnostics
+    }
+}
+
+/// An unclassified cluster with every key always present.
+private struct JSONCluster: Encodable {
+    let cluster: UnclassifiedCluster
+
+    enum CodingKeys: String, CodingKey {
+        case template, count
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+        case example
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(cluster.template, forKey: .template)
+        try c.encode(cluster.count, forKey: .count)
+        try c.encode(cluster.firstSeen, forKey: .firstSeen)
+        try c.encode(cluster.lastSeen, forKey: .lastSeen)
+        try c.encode(cluster.example, forKey: .example)
     }
 }
 
@@ -70,7 +93,7 @@ private struct JSONIncident: Encodable {
     let incident: Incident
 
     enum CodingKeys: String, CodingKey {
-        case id, rule, category, severity, confidence, title, cause, fix, references, occurrences
+        case id, rule, fingerprint, category, severity, confidence, title, cause, fix, references, occurrences
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
         case values, candidates, signals, explains, evidence
@@ -80,6 +103,7 @@ private struct JSONIncident: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(incident.id, forKey: .id)
         try c.encode(incident.rule, forKey: .rule)
+        try c.encode(incident.fingerprint, forKey: .fingerprint)
         try c.encode(incident.category, forKey: .category)
         try c.encode(incident.severity, forKey: .severity)
         try c.encode(Double(Formatting.roundedHundredths(incident.confidence)) / 100, forKey: .confidence)

@@ -36,6 +36,25 @@ public enum MarkdownRenderer {
             out.append("")
             render(incident, rank: index + 1, into: &out)
         }
+        if !report.unclassified.isEmpty {
+            out.append("")
+            out.append("## Unclassified errors")
+            out.append("")
+            out.append("Error events that no rule explains, grouped by message template.")
+            out.append("")
+            out.append("| Count | Template | First seen | Last seen | Example |")
+            out.append("|---:|---|---|---|---|")
+            for cluster in report.unclassified {
+                let example = "`\(cluster.example.source):\(cluster.example.line)` "
+                    + Markdown.codeSpan(Formatting.truncated(cluster.example.text, to: 200))
+                let cells = [
+                    Formatting.grouped(cluster.count), Markdown.codeSpan(Formatting.truncated(cluster.template, to: 200)),
+                    cluster.firstSeen.map { Markdown.text($0) } ?? "", cluster.lastSeen.map { Markdown.text($0) } ?? "",
+                    example,
+                ]
+                out.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
+            }
+        }
         if !report.diagnostics.isEmpty {
             out.append("")
             out.append("## Diagnostics")

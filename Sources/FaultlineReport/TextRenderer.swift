@@ -28,6 +28,19 @@ public enum TextRenderer {
             render(incident, rank: index + 1, width: width, style: style, into: &out)
         }
 
+        if !report.unclassified.isEmpty {
+            out.append("")
+            out.append(style.bold("Unclassified errors (no rule explains them):"))
+            for cluster in report.unclassified {
+                let count = Formatting.count(cluster.count, "time")
+                wrapped(
+                    "\(count): \(Formatting.inert(cluster.template))", width: width, hanging: "  ", into: &out)
+                let example = "\(cluster.example.source):\(cluster.example.line)  \(cluster.example.text)"
+                out.append(
+                    indent + "  " + style.dim(Formatting.truncated(Formatting.inert(example), to: width - indent.count - 2)))
+            }
+        }
+
         if !report.diagnostics.isEmpty {
             out.append("")
             out.append("\(Formatting.count(report.diagnostics.count, "diagnostic")) (see stderr)")

@@ -56,6 +56,29 @@ public struct Correlation: Sendable {
     public let contrast: Contrast?
 }
 
+/// Evidence that raises a rule's confidence when seen, and may lower it when missing.
+public struct RuleSignal: Sendable {
+    /// Where the pattern must occur: in the matched event itself, or anywhere in the same file.
+    public enum Scope: String, Sendable { case event, source }
+    public let pattern: RulePattern
+    public let scope: Scope
+    public let weight: Double
+    /// Said when seen (`+`).
+    public let seen: String
+    /// Said when missing (`-`); nil: a missing signal says nothing and costs nothing.
+    public let missing: String?
+}
+
+/// A package whose version decides whether the rule's cause applies.
+public struct VersionGate: Sendable {
+    /// The package as faultline names it in `version.<package>` values (e.g. `Azure.AI.OpenAI`).
+    public let package: String
+    /// The affected range as written (`>=2.0.0-beta.2, <2.0.0-beta.6`).
+    public let affected: String
+    public let fixedIn: String?
+    public let location: SourceLocation
+}
+
 /// An example that must match: the log, the 1-based evidence line, the expected values.
 public struct MatchExample: Sendable {
     public let log: String
@@ -96,9 +119,56 @@ public struct Rule: Sendable {
     public let references: [String]
     public let matchExamples: [MatchExample]
     public let noMatchExamples: [NoMatchExample]
+    /// File-name globs: when non-empty, the rule only looks at files so named (config files).
+    public let files: [String]
+    /// The rule names a symptom: it folds under a cause and is never an incident of its own.
+    public let symptom: Bool
+    /// Value names that split this rule's incidents.
+    public let groupBy: [String]
+    public let signals: [RuleSignal]
+    public let versions: [VersionGate]
     /// The rule file, as shown in messages (`rules/auth/x.yaml` for shipped rules).
     public let file: String
     public let origin: RuleOrigin
+
+    /// The grouping values used when a rule does not say `group_by`.
+    public static let defaultGroupBy = ["status", "error_code", "host", "deployment"]
+
+    /// Whether this rule looks at a file with this name (its last path component).
+    public func applies(toFileNamed name: String) -> Bool {
+        files.isEmpty || files.contains { Glob.matches($0, name) }
+    }
+}
+
+/// Shell-style file-name globs: `*` (any run), `?` (one character), everything else literal.
+public enum Glob {
+    /// Whether `name` matches `pattern` as a whole.
+    public static func matches(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.utf8)
+        let n = Array(name.utf8)
+        var pi = 0
+        var ni = 0
+        var star = -1
+        var mark = 0
+        while ni < n.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == n[ni] {
+                pi += 1
+                ni += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi
+                mark = ni
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ni = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
 }
 
 extension Rule {

@@ -280,7 +280,8 @@ private struct Context {
     mutating func rule(from map: Node.Mapping, rootMark: Mark?, origin: RuleOrigin) -> Rule? {
         let allowed = [
             "schema", "id", "title", "category", "severity", "confidence", "match", "unless", "correlate", "explains",
-            "candidates", "cause", "fix", "references", "examples",
+            "candidates", "cause", "fix", "references", "examples", "files", "symptom", "group_by", "signals",
+            "versions",
         ]
         let k = keys(map, allowed: allowed, in: "the rule")
         let what = "the rule"
@@ -354,12 +355,25 @@ private struct Context {
         if let node = require(k, "examples", at: rootMark, in: what) {
             (matchExamples, noMatchExamples) = examples(node)
         }
+        let files = k["files"].flatMap { stringList($0.value, key: "files") } ?? []
+        var symptom = false
+        if let n = k["symptom"]?.value {
+            switch n.scalar?.string {
+            case "true": symptom = true
+            case "false": symptom = false
+            default: error(at: n.mark, "'symptom' must be true or false")
+            }
+        }
+        var groupBy = Rule.defaultGroupBy
+        if let (_, n) = k["group_by"], let list = stringList(n, key: "group_by") { groupBy = list }
+        let signals = k["signals"].flatMap { signalList($0.value) } ?? []
+        let versions = k["versions"].flatMap { versionList($0.value) } ?? []
         guard let match else { return nil }
         return Rule(
             id: id, title: title, category: category, severity: severity, confidence: confidence, match: match,
             unless: unless, correlate: correlate, explains: explains, candidates: candidates, cause: cause, fix: fix,
-            references: references, matchExamples: matchExamples, noMatchExamples: noMatchExamples, file: file,
-            origin: origin)
+            references: references, matchExamples: matchExamples, noMatchExamples: noMatchExamples, files: files,
+            symptom: symptom, groupBy: groupBy, signals: signals, versions: versions, file: file, origin: origin)
     }
 
     mutating func patternGroup(_ node: Node, key: String) -> PatternGroup? {
@@ -508,6 +522,65 @@ private struct Context {
             return nil
         }
         return Correlation(after: after, contrast: contrast)
+    }
+
+    mutating func signalList(_ node: Node) -> [RuleSignal]? {
+        guard let seq = node.sequence else {
+            error(at: node.mark, "'signals' must be a list of {pattern, scope, weight, seen, missing}")
+            return nil
+        }
+        var out: [RuleSignal] = []
+        for item in seq {
+            guard let m = mapping(item, what: "a signal") else { continue }
+            let k = keys(m, allowed: ["pattern", "scope", "weight", "seen", "missing"], in: "a signal")
+            guard let pn = require(k, "pattern", at: item.mark, in: "a signal") else { continue }
+            guard let ps = pn.scalar else {
+                error(at: pn.mark, "a signal's pattern must be a text value")
+                continue
+            }
+            guard let pattern = compile(ps) else { continue }
+            var scope = RuleSignal.Scope.source
+            if let sn = k["scope"]?.value, let s = nonEmptyString(sn, key: "scope") {
+                if let v = RuleSignal.Scope(rawValue: s) {
+                    scope = v
+                } else {
+                    error(at: sn.mark, "'scope' must be 'event' or 'source', found '\(s)'")
+                }
+            }
+            var weight = 0.1
+            if let wn = k["weight"]?.value {
+                if let s = wn.scalar?.string, let d = Double(s), d >= 0, d <= 1 {
+                    weight = d
+                } else {
+                    error(at: wn.mark, "'weight' must be a number from 0 to 1")
+                }
+            }
+            guard let sn = require(k, "seen", at: item.mark, in: "a signal"), let seen = nonEmptyString(sn, key: "seen")
+            else { continue }
+            let missing = k["missing"].flatMap { nonEmptyString($0.value, key: "missing") }
+            out.append(RuleSignal(pattern: pattern, scope: scope, weight: weight, seen: seen, missing: missing))
+        }
+        return out
+    }
+
+    mutating func versionList(_ node: Node) -> [VersionGate]? {
+        guard let seq = node.sequence else {
+            error(at: node.mark, "'versions' must be a list of {package, affected, fixed_in}")
+            return nil
+        }
+        var out: [VersionGate] = []
+        for item in seq {
+            guard let m = mapping(item, what: "a version gate") else { continue }
+            let k = keys(m, allowed: ["package", "affected", "fixed_in"], in: "a version gate")
+            guard let pn = require(k, "package", at: item.mark, in: "a version gate"),
+                let package = nonEmptyString(pn, key: "package"),
+                let an = require(k, "affected", at: item.mark, in: "a version gate"),
+                let affected = nonEmptyString(an, key: "affected")
+            else { continue }
+            let fixed = k["fixed_in"].flatMap { nonEmptyString($0.value, key: "fixed_in") }
+            out.append(VersionGate(package: package, affected: affected, fixedIn: fixed, location: location(item.mark)))
+        }
+        return out
     }
 
     mutating func candidateList(_ node: Node) -> [Candidate]? {

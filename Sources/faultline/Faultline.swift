@@ -27,6 +27,7 @@ struct Faultline: ParsableCommand {
               faultline scan ./artifacts --format markdown -o incident.md
               faultline scan build.log --fail-on error          # exit 1 if an error-level incident is found
               faultline scan logs/ --rules ./my-rules           # add your own rules
+              faultline explain app.log:212                     # why a line matched a rule, or did not
               faultline rules test                              # replay every rule's examples
 
             EXIT CODES:
@@ -35,7 +36,7 @@ struct Faultline: ParsableCommand {
               2  usage, rule or input errors (a message says what and where)
             """,
         version: version,
-        subcommands: [Scan.self, RulesCommand.self],
+        subcommands: [Scan.self, Explain.self, RulesCommand.self],
         defaultSubcommand: Scan.self
     )
 

@@ -7,8 +7,8 @@ import Foundation
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Work with rules: test their examples, list them, show one.",
-        subcommands: [RulesTest.self, RulesList.self, RulesShow.self]
+        abstract: "Work with rules: test their examples, list them, show one, start a new one.",
+        subcommands: [RulesTest.self, RulesList.self, RulesShow.self, RulesNew.self]
     )
 }
 
@@ -147,5 +147,37 @@ struct RulesShow: ParsableCommand {
             out += e.log.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)\n" }.joined()
         }
         Output.stdout(out)
+    }
+}
+
+struct RulesNew: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Print a rule skeleton for an event, its example already filled in.",
+        discussion: """
+            Takes the event that FILE:LINE belongs to (typically an entry of the report's unclassified
+            errors), and prints a schema-1 rule with a suggested pattern built from the event's message
+            template and the event itself as the first 'match' example. Fill in the TODOs, save it under
+            a rules folder, and check it with 'faultline rules test FOLDER'.
+
+            EXAMPLE:
+              faultline rules new --from logs/app.log:88 > my-rules/qdrant-timeout.yaml
+            """)
+
+    @Option(name: .customLong("from"), help: "The event to start from, as FILE:LINE.")
+    var from: FileLine
+
+    func run() throws {
+        let (session, _, _) = try explainScan(from, ruleFolders: [])
+        let lines = session.explainedEventText
+        let (index, message) = MessageLine.pick(lines)
+        var miner = TemplateMiner(maxClusters: 1)
+        miner.add(message: message, example: Evidence(source: from.path, line: from.line, text: ""), timestamp: nil, order: 0)
+        let template = miner.clusters.first?.template ?? message
+        let firstLine = (session.explanation?.firstLine ?? from.line)
+        Output.stdout(
+            RuleSkeleton.make(
+                eventLines: lines, messageIndex: index, template: template, source: from.path,
+                line: firstLine + index))
     }
 }
