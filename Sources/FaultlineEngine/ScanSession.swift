@@ -254,7 +254,7 @@ public final class ScanSession {
             accepted.append((m.rule, m.line, m.values, signal))
         }
         if !accepted.isEmpty {
-            let extracted = rules.extractor.values(in: event.textString, using: scratch)
+            let extracted = rules.extractor.values(in: event.text, using: scratch)
             for a in accepted {
                 var values = extracted
                 for (k, v) in a.values { values[k] = v }
@@ -423,7 +423,10 @@ public final class ScanSession {
             let found = rules.extractor.versions(inLine: event.lineText(i), using: scratch)
             guard !found.isEmpty else { continue }
             var known = versions[currentSource] ?? [:]
-            for (k, v) in found where known[k] == nil { known[k] = v }
+            for (k, v) in found {
+                let package = k.hasPrefix("version.") ? String(k.dropFirst(8)) : k
+                if known[package] == nil { known[package] = v }
+            }
             versions[currentSource] = known
         }
     }

@@ -577,7 +577,14 @@ private struct Context {
                 let an = require(k, "affected", at: item.mark, in: "a version gate"),
                 let affected = nonEmptyString(an, key: "affected")
             else { continue }
+            if VersionRange(affected) == nil {
+                error(at: an.mark, "'affected' is not a version range like '>=2.0.0-beta.2, <2.0.0-beta.6': '\(affected)'")
+                continue
+            }
             let fixed = k["fixed_in"].flatMap { nonEmptyString($0.value, key: "fixed_in") }
+            if let fixed, Version(fixed) == nil {
+                error(at: k["fixed_in"]?.value.mark, "'fixed_in' is not a version: '\(fixed)'")
+            }
             out.append(VersionGate(package: package, affected: affected, fixedIn: fixed, location: location(item.mark)))
         }
         return out

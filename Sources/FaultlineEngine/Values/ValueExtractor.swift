@@ -349,3 +349,11 @@ public struct ValueExtractor: Sendable {
     @inline(__always)
     private static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }
+
+extension ValueExtractor {
+    /// The value names the extractor can produce; a rule may quote any of them as `{name}`.
+    public static let standardNames: Set<String> = [
+        "status", "error_code", "error_type", "exception", "host", "deployment", "api_version", "model",
+        "retry_count", "retry_after", "request_id", "stream",
+    ]
+}

@@ -1,4 +1,5 @@
 import FaultlineEngine
+import FaultlineRules
 import Testing
 
 @Suite("Values: Version ordering")
