@@ -62,17 +62,22 @@ public enum ReportBuilder {
             }
         }
 
-        // 3. One draft per (rule, fingerprint), merging its remaining sources.
-        var groups: [String: [Int]] = [:]
-        var groupOrder: [String] = []
+        // 3. One draft per (rule, fingerprint), merging its remaining sources. Findings whose
+        //    grouping values agree where both are known share an incident: a traceback that does
+        //    not repeat the deployment name is the same incident as the one that does.
+        var groups: [(rule: Int, values: [String], members: [Int])] = []
         for (i, f) in kept.enumerated() where !folded.contains(i) && !rules.rules[f.rule].symptom {
-            let fp = fingerprint(rules.rules[f.rule], f.groupValues)
-            if groups[fp] == nil { groupOrder.append(fp) }
-            groups[fp, default: []].append(i)
+            if let g = groups.firstIndex(where: { $0.rule == f.rule && compatible($0.values, f.groupValues) }) {
+                for (k, v) in f.groupValues.enumerated() where groups[g].values[k].isEmpty { groups[g].values[k] = v }
+                groups[g].members.append(i)
+            } else {
+                groups.append((f.rule, f.groupValues, [i]))
+            }
         }
         var drafts: [Draft] = []
-        for fp in groupOrder {
-            guard let indices = groups[fp] else { continue }
+        for group in groups {
+            let indices = group.members
+            let fp = fingerprint(rules.rules[group.rule], group.values)
             let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
             let rule = rules.rules[parts[0].rule]
             var draft = Draft(
@@ -114,7 +119,7 @@ public enum ReportBuilder {
             let s = kept[si]
             guard let example = s.evidence.first else { continue }
             unclassified.append(
-                UnclassifiedCluster(
+                FaultlineModel.UnclassifiedCluster(
                     template: "\(rules.rules[s.rule].title) (symptom rule \(rules.rules[s.rule].id))",
                     count: s.occurrences, firstSeen: s.firstSeen, lastSeen: s.lastSeen,
                     example: Evidence(source: example.source, line: example.line, text: Redactor.redact(example.text))))
@@ -126,6 +131,11 @@ public enum ReportBuilder {
             return d
         }
         return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
+    }
+
+    /// Whether two sets of grouping values agree wherever both are known (case-insensitively).
+    static func compatible(_ a: [String], _ b: [String]) -> Bool {
+        zip(a, b).allSatisfy { x, y in x.isEmpty || y.isEmpty || x.lowercased() == y.lowercased() }
     }
 
     /// Whether a cause found in `cause.source` accounts for symptoms in `source`.
@@ -227,36 +237,59 @@ public enum ReportBuilder {
         }
     }
 
+    /// "Some runs work" is a clue: when requests to the incident's operation both succeed and
+    /// fail in this scan, say so with the ratio and what differs between the two kinds.
     private static func applyIntermittency(_ d: inout Draft, result: ScanResult) {
-        guard let host = d.findings.values["host"] else { return }
+        let host = d.findings.values["host"]
         let deployment = d.findings.values["deployment"]
-        var ok = 0
-        var failed = 0
+        let status = d.findings.values["status"].flatMap { Int($0) }
+        // The operations this incident is about: those of its host/deployment, or else those
+        // that failed with its status in its own files.
+        var operations = Set<String>()
+        for (key, o) in result.outcomes {
+            if let host {
+                guard key.operation.contains("://\(host)/") || key.operation.hasSuffix("://\(host)") else { continue }
+                if let deployment, !key.operation.contains("/deployments/\(deployment)/") { continue }
+                operations.insert(key.operation)
+            } else if d.sources.contains(key.source), o.failed > 0, status.map({ o.failedByStatus[$0] != nil }) ?? true {
+                operations.insert(key.operation)
+            }
+        }
+        guard operations.count == 1, let operation = operations.first else { return }
+        var total = Outcomes()
         var okSources = Set<String>()
         var failedSources = Set<String>()
-        for (key, o) in result.outcomes {
-            guard key.operation.contains("://\(host)/") || key.operation.hasSuffix("://\(host)") else { continue }
-            if let deployment, !key.operation.contains("/deployments/\(deployment)/") { continue }
-            ok += o.succeeded
-            failed += o.failed
+        for (key, o) in result.outcomes where key.operation == operation {
+            total.merge(o)
             if o.succeeded > 0 { okSources.insert(key.source) }
             if o.failed > 0 { failedSources.insert(key.source) }
         }
-        guard ok > 0, failed > 0 else { return }
-        let total = ok + failed
-        let target = deployment.map { "\(host), deployment \($0)" } ?? host
-        var text =
-            "intermittent: \(ok) of \(total) requests to \(target) succeeded (\(Int((Double(ok) / Double(total) * 100).rounded()))%)"
+        guard total.succeeded > 0, total.failed > 0 else { return }
+        let all = total.succeeded + total.failed
+        let percent = Int((Double(total.succeeded) / Double(all) * 100).rounded())
+        let target = operation.split(separator: "?").first.map(String.init) ?? operation
+        var text = "intermittent: \(total.succeeded) of \(all) requests to \(target) succeeded (\(percent)%)"
+        var differs: [String] = []
         let onlyFailing = failedSources.subtracting(okSources).sorted()
         let onlyOK = okSources.subtracting(failedSources).sorted()
-        if !onlyFailing.isEmpty || !onlyOK.isEmpty {
-            text += "; failures only in \(onlyFailing.isEmpty ? "none" : onlyFailing.joined(separator: ", "))"
-            text += ", successes only in \(onlyOK.isEmpty ? "none" : onlyOK.joined(separator: ", "))"
-        } else {
-            text += " in the same log"
+        if !onlyFailing.isEmpty && !onlyOK.isEmpty {
+            differs.append("failures only in \(onlyFailing.joined(separator: ", ")), successes only in \(onlyOK.joined(separator: ", "))")
         }
+        let failMarks = (total.failCommon ?? []).subtracting(total.okAny).sorted()
+        let okMarks = (total.okCommon ?? []).subtracting(total.failAny).sorted()
+        if !failMarks.isEmpty || !okMarks.isEmpty {
+            var t = "every failing request line"
+            t += failMarks.isEmpty ? "" : " carries \(failMarks.prefix(3).map { "'\($0)'" }.joined(separator: ", "))"
+            if !okMarks.isEmpty {
+                t += failMarks.isEmpty ? " lacks " : ", every succeeding one "
+                t += okMarks.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+            }
+            differs.append(t)
+        }
+        if let first = total.firstSeen, let last = total.lastSeen, first != last { differs.append("between \(first) and \(last)") }
+        if !differs.isEmpty { text += "; " + differs.joined(separator: "; ") }
         d.signals.append(Signal(effect: "+", text: text))
-        d.findings.values["success_ratio"] = "\(ok)/\(total)"
+        d.findings.values["success_ratio"] = "\(total.succeeded)/\(all)"
     }
 
     private static func rank(_ a: Draft, _ b: Draft) -> Bool {

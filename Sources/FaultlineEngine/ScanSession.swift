@@ -56,8 +56,40 @@ public struct OperationKey: Hashable, Sendable {
 public struct Outcomes: Sendable, Hashable {
     public var succeeded = 0
     public var failed = 0
+    /// Failures per HTTP status.
+    public var failedByStatus: [Int: Int] = [:]
     public var firstSeen: String?
     public var lastSeen: String?
+    /// Words of the log prefix (runner, pod, thread, logger) present on every succeeding /
+    /// failing request line, and on any of them: what differs between the two kinds.
+    public var okCommon: Set<String>?
+    public var okAny: Set<String> = []
+    public var failCommon: Set<String>?
+    public var failAny: Set<String> = []
+
+    mutating func add(status: Int, words: Set<String>) {
+        if status >= 200 && status < 400 {
+            succeeded += 1
+            okCommon = okCommon.map { $0.intersection(words) } ?? words
+            if okAny.count < 256 { okAny.formUnion(words) }
+        } else if status >= 400 {
+            failed += 1
+            failedByStatus[status, default: 0] += 1
+            failCommon = failCommon.map { $0.intersection(words) } ?? words
+            if failAny.count < 256 { failAny.formUnion(words) }
+        }
+    }
+
+    /// Merges another source's outcomes for the same operation.
+    mutating func merge(_ o: Outcomes) {
+        succeeded += o.succeeded
+        failed += o.failed
+        for (k, v) in o.failedByStatus { failedByStatus[k, default: 0] += v }
+        if let c = o.okCommon { okCommon = okCommon.map { $0.intersection(c) } ?? c }
+        if let c = o.failCommon { failCommon = failCommon.map { $0.intersection(c) } ?? c }
+        okAny.formUnion(o.okAny)
+        failAny.formUnion(o.failAny)
+    }
 }
 
 /// Everything one rule found in one source for one set of grouping values, before folding.
@@ -92,7 +124,7 @@ public struct ScanResult: Sendable {
     /// Request outcomes per operation and source.
     public var outcomes: [OperationKey: Outcomes]
     /// Error events that no rule matched, clustered by template.
-    public var unclassified: [UnclassifiedCluster]
+    public var unclassified: [FaultlineModel.UnclassifiedCluster]
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
 }
@@ -184,7 +216,7 @@ public final class ScanSession {
         return ScanResult(
             findings: list, contrast: contrast, signals: signalSeen, versions: versions, outcomes: outcomes,
             unclassified: miner.clusters.map {
-                UnclassifiedCluster(
+                FaultlineModel.UnclassifiedCluster(
                     template: $0.template, count: $0.count, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
                     example: $0.example)
             }, stats: stats, diagnostics: diagnostics)
@@ -443,12 +475,27 @@ public final class ScanSession {
             let operation = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
             let key = OperationKey(operation: operation, source: currentSource)
             var o = outcomes[key] ?? Outcomes()
-            if status >= 200 && status < 400 { o.succeeded += 1 } else if status >= 400 { o.failed += 1 }
+            let prefixEnd = m.range(0)?.lowerBound ?? 0
+            o.add(status: status, words: Self.prefixWords(UnsafeBufferPointer(rebasing: line[0..<prefixEnd])))
             let ts = event.timestamp()
             if o.firstSeen == nil { o.firstSeen = ts }
             if ts != nil { o.lastSeen = ts }
             outcomes[key] = o
         }
+    }
+
+    /// Words of a request line's prefix that can tell runners apart: no timestamps or numbers.
+    static func prefixWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var words = Set<String>()
+        for token in text.split(whereSeparator: { " \t[](),;|=\"'".contains($0) }) {
+            guard token.count >= 2, token.count <= 64, token.contains(where: { $0.isLetter }) else { continue }
+            let digits = token.filter(\.isNumber).count
+            if digits * 2 > token.count { continue }
+            words.insert(String(token))
+            if words.count >= 32 { break }
+        }
+        return words
     }
 
     private func addUnclassified(_ event: borrowing EventView) {
