@@ -619,3 +619,30 @@ struct ValuesPatternTableTests {
         #expect(ValueExtractor.seconds(fromMilliseconds: 1050) == "1.05")
     }
 }
+
+@Suite("Values: hostile input")
+struct ValuesHostileInputTests {
+    @Test("Long lines, repeated near-matches and invalid UTF-8 end quickly and find the real value")
+    func hostile() {
+        var bytes: [UInt8] = []
+        let filler = Array(
+            "https://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb Status: 4x HTTP/1.1 \"".utf8)
+        for _ in 0..<4_000 { bytes += filler }
+        bytes += [0xFF, 0xFE, 0xC3, 0x28, 0x0A]
+        bytes += Array(String(repeating: "a", count: 200_000).utf8) + [0x0A]
+        bytes += Array(String(repeating: "Foo.", count: 5_000).utf8) + Array("BarError: x\n".utf8)
+        bytes += Array("openai.NotFoundError: Error code: 404 - {'error': {'code': 'DeploymentNotFound'}}\n".utf8)
+        let scratch = MatchScratch()
+        let clock = ContinuousClock()
+        var values: [String: String] = [:]
+        let elapsed = clock.measure {
+            values = bytes.withUnsafeBufferPointer { valuesExtractor.values(in: $0, using: scratch) }
+        }
+        #expect(values["status"] == "404")
+        #expect(values["error_code"] == "DeploymentNotFound")
+        #expect(values["exception"] == "openai.NotFoundError")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+        let versions = bytes.withUnsafeBufferPointer { valuesExtractor.versions(inLine: $0, using: scratch) }
+        #expect(versions.isEmpty)
+    }
+}
