@@ -42,9 +42,10 @@ extension ScanSession {
             guard let set = p.literals else { return true }
             return set.alternatives.contains { lit in
                 let l = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
-                return lower.count >= l.count && (0...(lower.count - l.count)).contains { i in
-                    lower[i..<(i + l.count)].elementsEqual(l)
-                }
+                return lower.count >= l.count
+                    && (0...(lower.count - l.count)).contains { i in
+                        lower[i..<(i + l.count)].elementsEqual(l)
+                    }
             }
         }
         func matches(_ p: RulePattern) -> (Bool, String?) {
@@ -79,7 +80,8 @@ extension ScanSession {
             let patternsOK = rule.match.mode == .any ? anyMatched : allMatched
             if !patternsOK {
                 reasons.append(
-                    rule.match.mode == .any ? "needs one of its patterns to match" : "needs all of its patterns to match")
+                    rule.match.mode == .any
+                        ? "needs one of its patterns to match" : "needs all of its patterns to match")
             }
             if patternsOK, let unless = rule.unless {
                 let hits = unless.patterns.filter { matches($0).0 }

@@ -119,7 +119,7 @@ public enum ReportBuilder {
             let s = kept[si]
             guard let example = s.evidence.first else { continue }
             unclassified.append(
-                FaultlineModel.UnclassifiedCluster(
+                UnclassifiedCluster(
                     template: "\(rules.rules[s.rule].title) (symptom rule \(rules.rules[s.rule].id))",
                     count: s.occurrences, firstSeen: s.firstSeen, lastSeen: s.lastSeen,
                     example: Evidence(source: example.source, line: example.line, text: Redactor.redact(example.text))))
@@ -192,7 +192,8 @@ public enum ReportBuilder {
             d.confidence -= 0.1
             d.signals.append(
                 Signal(
-                    effect: "-", text: "no succeeding request of the other kind in this log; the contrast cannot be confirmed"
+                    effect: "-",
+                    text: "no succeeding request of the other kind in this log; the contrast cannot be confirmed"
                 ))
         }
     }
@@ -212,7 +213,8 @@ public enum ReportBuilder {
 
     private static func applyVersions(_ d: inout Draft, result: ScanResult) {
         for gate in d.rule.versions {
-            let found = d.sources.lazy.compactMap { result.versions[$0]?[gate.package] }.first
+            let found =
+                d.sources.lazy.compactMap { result.versions[$0]?[gate.package] }.first
                 ?? result.versions.keys.sorted().lazy.compactMap { result.versions[$0]?[gate.package] }.first
             guard let text = found else {
                 d.signals.append(
@@ -251,7 +253,8 @@ public enum ReportBuilder {
                 guard key.operation.contains("://\(host)/") || key.operation.hasSuffix("://\(host)") else { continue }
                 if let deployment, !key.operation.contains("/deployments/\(deployment)/") { continue }
                 operations.insert(key.operation)
-            } else if d.sources.contains(key.source), o.failed > 0, status.map({ o.failedByStatus[$0] != nil }) ?? true {
+            } else if d.sources.contains(key.source), o.failed > 0, status.map({ o.failedByStatus[$0] != nil }) ?? true
+            {
                 operations.insert(key.operation)
             }
         }
@@ -273,7 +276,9 @@ public enum ReportBuilder {
         let onlyFailing = failedSources.subtracting(okSources).sorted()
         let onlyOK = okSources.subtracting(failedSources).sorted()
         if !onlyFailing.isEmpty && !onlyOK.isEmpty {
-            differs.append("failures only in \(onlyFailing.joined(separator: ", ")), successes only in \(onlyOK.joined(separator: ", "))")
+            differs.append(
+                "failures only in \(onlyFailing.joined(separator: ", ")), successes only in \(onlyOK.joined(separator: ", "))"
+            )
         }
         let failMarks = (total.failCommon ?? []).subtracting(total.okAny).sorted()
         let okMarks = (total.okCommon ?? []).subtracting(total.failAny).sorted()
@@ -286,7 +291,9 @@ public enum ReportBuilder {
             }
             differs.append(t)
         }
-        if let first = total.firstSeen, let last = total.lastSeen, first != last { differs.append("between \(first) and \(last)") }
+        if let first = total.firstSeen, let last = total.lastSeen, first != last {
+            differs.append("between \(first) and \(last)")
+        }
         if !differs.isEmpty { text += "; " + differs.joined(separator: "; ") }
         d.signals.append(Signal(effect: "+", text: text))
         d.findings.values["success_ratio"] = "\(total.succeeded)/\(all)"

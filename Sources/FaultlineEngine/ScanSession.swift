@@ -124,7 +124,7 @@ public struct ScanResult: Sendable {
     /// Request outcomes per operation and source.
     public var outcomes: [OperationKey: Outcomes]
     /// Error events that no rule matched, clustered by template.
-    public var unclassified: [FaultlineModel.UnclassifiedCluster]
+    public var unclassified: [UnclassifiedCluster]
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
 }
@@ -216,7 +216,7 @@ public final class ScanSession {
         return ScanResult(
             findings: list, contrast: contrast, signals: signalSeen, versions: versions, outcomes: outcomes,
             unclassified: miner.clusters.map {
-                FaultlineModel.UnclassifiedCluster(
+                UnclassifiedCluster(
                     template: $0.template, count: $0.count, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
                     example: $0.example)
             }, stats: stats, diagnostics: diagnostics)
@@ -241,7 +241,8 @@ public final class ScanSession {
                 touched.append(p)
             }
         }
-        let explaining = explainLine.map { explanation == nil && event.firstLine <= $0 && $0 <= event.lastLine } ?? false
+        let explaining =
+            explainLine.map { explanation == nil && event.firstLine <= $0 && $0 <= event.lastLine } ?? false
         if touched.isEmpty && rules.alwaysPatterns.isEmpty && builtins.isEmpty && !explaining { return }
         if builtins.contains(.version) { recordVersions(event) }
         if builtins.contains(.request) { recordRequests(event) }
@@ -293,7 +294,8 @@ public final class ScanSession {
                 record(rule: a.rule, event: event, line: a.line, values: values, timestamp: timestamp, signal: a.signal)
                 for (i, signal) in rules.rules[a.rule].signals.enumerated() where signal.scope == .event {
                     let key = SignalKey(rule: a.rule, signal: i, source: currentSource)
-                    if signalSeen[key] == nil, let ev = firstEvidence(of: [rules.signalIDs[a.rule][i]], event, rule: a.rule)
+                    if signalSeen[key] == nil,
+                        let ev = firstEvidence(of: [rules.signalIDs[a.rule][i]], event, rule: a.rule)
                     {
                         signalSeen[key] = ev
                     }
@@ -506,7 +508,8 @@ public final class ScanSession {
         order += 1
         let li = min(index, event.lines.count - 1)
         let example = Evidence(
-            source: currentSource, line: event.lines[li].number, text: Redactor.redact(stripANSI(event.rawLineText(li))))
+            source: currentSource, line: event.lines[li].number, text: Redactor.redact(stripANSI(event.rawLineText(li)))
+        )
         miner.add(message: message, example: example, timestamp: event.timestamp(), order: order)
     }
 }

@@ -88,7 +88,8 @@ public struct Incident: Codable, Sendable, Hashable {
     public var evidence: [Evidence]
 
     public init(
-        id: String, rule: String, fingerprint: String = "", category: Category, severity: Severity, confidence: Double, title: String,
+        id: String, rule: String, fingerprint: String = "", category: Category, severity: Severity, confidence: Double,
+        title: String,
         cause: String, fix: [String], references: [String], occurrences: Int, firstSeen: String?,
         lastSeen: String?, values: [String: String] = [:], candidates: [Candidate] = [], signals: [Signal] = [],
         explains: [Symptom] = [], evidence: [Evidence]

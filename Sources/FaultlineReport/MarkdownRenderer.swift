@@ -45,14 +45,17 @@ public enum MarkdownRenderer {
             out.append("| Count | Template | First seen | Last seen | Example |")
             out.append("|---:|---|---|---|---|")
             for cluster in report.unclassified {
-                let example = "`\(cluster.example.source):\(cluster.example.line)` "
+                let example =
+                    "`\(cluster.example.source):\(cluster.example.line)` "
                     + Markdown.codeSpan(Formatting.truncated(cluster.example.text, to: 200))
                 let cells = [
-                    Formatting.grouped(cluster.count), Markdown.codeSpan(Formatting.truncated(cluster.template, to: 200)),
+                    Formatting.grouped(cluster.count),
+                    Markdown.codeSpan(Formatting.truncated(cluster.template, to: 200)),
                     cluster.firstSeen.map { Markdown.text($0) } ?? "", cluster.lastSeen.map { Markdown.text($0) } ?? "",
                     example,
                 ]
-                out.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
+                out.append(
+                    "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
             }
         }
         if !report.diagnostics.isEmpty {

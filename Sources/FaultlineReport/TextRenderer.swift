@@ -37,7 +37,8 @@ public enum TextRenderer {
                     "\(count): \(Formatting.inert(cluster.template))", width: width, hanging: "  ", into: &out)
                 let example = "\(cluster.example.source):\(cluster.example.line)  \(cluster.example.text)"
                 out.append(
-                    indent + "  " + style.dim(Formatting.truncated(Formatting.inert(example), to: width - indent.count - 2)))
+                    indent + "  "
+                        + style.dim(Formatting.truncated(Formatting.inert(example), to: width - indent.count - 2)))
             }
         }
 

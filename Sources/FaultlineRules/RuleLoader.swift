@@ -578,7 +578,9 @@ private struct Context {
                 let affected = nonEmptyString(an, key: "affected")
             else { continue }
             if VersionRange(affected) == nil {
-                error(at: an.mark, "'affected' is not a version range like '>=2.0.0-beta.2, <2.0.0-beta.6': '\(affected)'")
+                error(
+                    at: an.mark, "'affected' is not a version range like '>=2.0.0-beta.2, <2.0.0-beta.6': '\(affected)'"
+                )
                 continue
             }
             let fixed = k["fixed_in"].flatMap { nonEmptyString($0.value, key: "fixed_in") }

@@ -73,7 +73,9 @@ struct Explain: ParsableCommand {
         out += "\nRules:\n"
         var hidden = 0
         for v in e.verdicts {
-            let close = v.reasons.contains { $0.contains(" matches:") || $0.hasPrefix("vetoed") || $0.hasPrefix("needs an earlier") }
+            let close = v.reasons.contains {
+                $0.contains(" matches:") || $0.hasPrefix("vetoed") || $0.hasPrefix("needs an earlier")
+            }
             if !all && !v.matched && !close {
                 hidden += 1
                 continue

@@ -172,12 +172,12 @@ struct RulesNew: ParsableCommand {
         let lines = session.explainedEventText
         let (index, message) = MessageLine.pick(lines)
         var miner = TemplateMiner(maxClusters: 1)
-        miner.add(message: message, example: Evidence(source: from.path, line: from.line, text: ""), timestamp: nil, order: 0)
+        miner.add(
+            message: message, example: Evidence(source: from.path, line: from.line, text: ""), timestamp: nil, order: 0)
         let template = miner.clusters.first?.template ?? message
-        let firstLine = (session.explanation?.firstLine ?? from.line)
+        let firstLine = session.explanation?.firstLine ?? from.line
         Output.stdout(
             RuleSkeleton.make(
-                eventLines: lines, messageIndex: index, template: template, source: from.path,
-                line: firstLine + index))
+                eventLines: lines, messageIndex: index + 1, template: template, source: from.path, line: firstLine))
     }
 }

@@ -93,6 +93,18 @@ enum Fixtures {
                     Evidence(source: "<stdin>", line: 3, text: "HTTP/1.1 401 Unauthorized")
                 ]),
         ],
+        unclassified: [
+            UnclassifiedCluster(
+                template: "ValueError: Unknown tool call format: <*> (call_id=<*>)", count: 3,
+                firstSeen: "2025-06-01 10:00:01", lastSeen: "2025-06-01 10:04:09",
+                example: Evidence(
+                    source: "artifacts/agent.log", line: 41,
+                    text: "ValueError: Unknown tool call format: '<tool_call>{\"name\": \"get_invoice\"' (call_id=c-81)"
+                )),
+            UnclassifiedCluster(
+                template: "Qdrant | error | `timeout` <*>", count: 1, firstSeen: nil, lastSeen: nil,
+                example: Evidence(source: "artifacts/km.log", line: 7, text: "Qdrant | error | `timeout` after 30s")),
+        ],
         stats: ScanStats(files: 2, lines: 1234, events: 56, bytes: 98_765),
         diagnostics: [
             Diagnostic(

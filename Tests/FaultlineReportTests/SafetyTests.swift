@@ -228,10 +228,15 @@ struct JSONShapeTests {
     func keys() throws {
         let json = JSONRenderer.render(Fixtures.report, options: RenderOptions())
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["version", "incidents", "stats", "diagnostics"])
+        #expect(Set(object.keys) == ["version", "incidents", "unclassified", "stats", "diagnostics"])
+        let clusters = try #require(object["unclassified"] as? [[String: Any]])
+        for cluster in clusters {
+            #expect(Set(cluster.keys) == ["template", "count", "first_seen", "last_seen", "example"])
+        }
+        #expect(clusters.last?["first_seen"] is NSNull)
         let incidents = try #require(object["incidents"] as? [[String: Any]])
         let expectedKeys: Set<String> = [
-            "id", "rule", "category", "severity", "confidence", "title", "cause", "fix", "references",
+            "id", "rule", "fingerprint", "category", "severity", "confidence", "title", "cause", "fix", "references",
             "occurrences", "first_seen", "last_seen", "values", "candidates", "signals", "explains", "evidence",
         ]
         for incident in incidents {

@@ -145,8 +145,7 @@ enum MessageTokenizer {
 
     /// Replaces the content of a quoted string longer than ``longQuote`` characters by one `<*>`:
     /// prompts, payloads and blobs vary from one event to the next. Kept as words: the value of a
-    /// message key (`'message': '…'`), and a string that holds structure (`{`, `[`) or an error
-    /// code (a CamelCase or snake_case word).
+    /// message key (`'message': '…'`), and a string that is a single error code.
     static func maskQuotedStrings(_ tokens: inout [RawToken]) {
         var out: [RawToken] = []
         out.reserveCapacity(tokens.count)
@@ -168,11 +167,12 @@ enum MessageTokenizer {
             let content = tokens[(i + 1)..<close]
             var length = 0
             for c in content { length += c.gap.utf8.count + c.raw.utf8.count }
-            let structured = content.contains { c in
-                (c.token.isSeparator && c.raw != "," && c.raw != ":" && c.raw != "=" && c.raw != ";")
-                    || Masking.looksLikeCode(c.raw)
-            }
-            if length > longQuote, !structured, !isAfterMessageKey(out) {
+            // A long quoted string is a payload (a prompt, a truncated tool call, a blob) even when
+            // it holds braces or identifiers: those vary from one event to the next. Only a
+            // provider error code written alone in the string keeps it literal.
+            let words = content.filter { !$0.token.isSeparator }
+            let errorCode = words.count == 1 && Masking.looksLikeCode(words[words.startIndex].raw)
+            if length > longQuote, !errorCode, !isAfterMessageKey(out) {
                 out.append(t)
                 var raw = ""
                 for (n, c) in content.enumerated() { raw += (n == 0 ? "" : c.gap) + c.raw }

@@ -1,7 +1,7 @@
 import FaultlineModel
 
 /// Error events that matched no rule and share one message template.
-public struct UnclassifiedCluster: Sendable, Hashable {
+public struct MinedCluster: Sendable, Hashable {
     /// The message template: literal text with `<*>` where messages of the cluster differ or
     /// carry a variable (an id, a number, a path), e.g.
     /// `openai.NotFoundError: Error code: 404 - {'error': {'code': 'DeploymentNotFound', …}}`.
@@ -104,7 +104,7 @@ public struct TemplateMiner: Sendable {
 
     /// The clusters, most frequent first, ties by first order; the ``otherTemplate`` cluster, if
     /// any, comes last.
-    public var clusters: [UnclassifiedCluster] {
+    public var clusters: [MinedCluster] {
         var result = entries.map { $0.cluster() }
         result.sort { $0.count != $1.count ? $0.count > $1.count : $0.firstOrder < $1.firstOrder }
         if let overflow { result.append(overflow.cluster(template: Self.otherTemplate)) }
@@ -178,8 +178,8 @@ public struct TemplateMiner: Sendable {
             exampleRedacted = true
         }
 
-        func cluster(template: String? = nil) -> UnclassifiedCluster {
-            UnclassifiedCluster(
+        func cluster(template: String? = nil) -> MinedCluster {
+            MinedCluster(
                 template: template ?? MessageTokenizer.render(tokens), count: count, firstSeen: first?.value,
                 lastSeen: last?.value, example: example, firstOrder: firstOrder)
         }
