@@ -136,6 +136,11 @@ public final class ScanSession {
     public let rules: CompiledRules
     public let options: ScanOptions
     private let scratch = MatchScratch()
+    // Copies of the compiled set's hot-path tables: read per event without going through `rules`.
+    private let scanner: LiteralSetScanner
+    private let literalPatterns: [[Int]]
+    private let literalBuiltins: [BuiltinLiterals]
+    private let hasAlwaysPatterns: Bool
     private var flags: [Bool]
     private var touched: [Int] = []
     private var ruleSeen: [Bool]
@@ -152,6 +157,7 @@ public final class ScanSession {
     private var limitReported: Set<String> = []
     private var order = 0
     private var currentSource = ""
+    private var versionLinesLeft = 0
     /// Events seen so far in the whole scan (correlation windows count in events).
     private var eventOrdinal = 0
     /// Per rule that some `correlate.after` names: its latest accepted event, per source and over
@@ -179,6 +185,10 @@ public final class ScanSession {
     public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
         self.rules = rules
         self.options = options
+        scanner = rules.scanner
+        literalPatterns = rules.literalPatterns
+        literalBuiltins = rules.literalBuiltins
+        hasAlwaysPatterns = !rules.alwaysPatterns.isEmpty
         flags = [Bool](repeating: false, count: rules.patterns.count)
         ruleSeen = [Bool](repeating: false, count: rules.rules.count)
         applicable = [Bool](repeating: true, count: rules.rules.count)
@@ -224,6 +234,7 @@ public final class ScanSession {
 
     private func beginSource(_ source: String) {
         currentSource = source
+        versionLinesLeft = Self.versionLineBudget
         seenInSource.removeAll(keepingCapacity: true)
         let name = source.split(separator: "/").last.map(String.init) ?? source
         for (i, rule) in rules.rules.enumerated() { applicable[i] = rule.applies(toFileNamed: name) }
@@ -234,17 +245,17 @@ public final class ScanSession {
     private func match(_ event: borrowing EventView) {
         eventOrdinal += 1
         var builtins: BuiltinLiterals = []
-        rules.scanner.scan(event.text) { lit in
-            builtins.formUnion(rules.literalBuiltins[lit])
-            for p in rules.literalPatterns[lit] where !flags[p] {
+        scanner.scan(event.text) { lit in
+            builtins.formUnion(literalBuiltins[lit])
+            for p in literalPatterns[lit] where !flags[p] {
                 flags[p] = true
                 touched.append(p)
             }
         }
         let explaining =
             explainLine.map { explanation == nil && event.firstLine <= $0 && $0 <= event.lastLine } ?? false
-        if touched.isEmpty && rules.alwaysPatterns.isEmpty && builtins.isEmpty && !explaining { return }
-        if builtins.contains(.version) { recordVersions(event) }
+        if touched.isEmpty && !hasAlwaysPatterns && builtins.isEmpty && !explaining { return }
+        if builtins.contains(.version) && versionLinesLeft > 0 { recordVersions(event) }
         if builtins.contains(.request) { recordRequests(event) }
         for p in rules.alwaysPatterns where !flags[p] {
             flags[p] = true
@@ -287,6 +298,7 @@ public final class ScanSession {
             accepted.append((m.rule, m.line, m.values, signal))
         }
         if !accepted.isEmpty {
+            if builtins.contains(.version) && versionLinesLeft == 0 { recordVersions(event, force: true) }
             let extracted = rules.extractor.values(in: event.text, using: scratch)
             for a in accepted {
                 var values = extracted
@@ -452,9 +464,19 @@ public final class ScanSession {
 
     // MARK: Built-in steps
 
-    private func recordVersions(_ event: borrowing EventView) {
+    /// Version banners and `User-Agent` headers: looked for in the first
+    /// ``versionLineBudget`` candidate lines of each source (where banners are) and in every
+    /// event a rule matched; the version literals (`openai`, `litellm`) are too common to chase
+    /// through a whole gigabyte.
+    static let versionLineBudget = 4000
+
+    private func recordVersions(_ event: borrowing EventView, force: Bool = false) {
         for i in 0..<event.lines.count {
-            let found = rules.extractor.versions(inLine: event.lineText(i), using: scratch)
+            if !force {
+                guard versionLinesLeft > 0 else { return }
+                versionLinesLeft -= 1
+            }
+            let found = rules.extractor.versions(inLine: event.lineBytes(i), using: scratch)
             guard !found.isEmpty else { continue }
             var known = versions[currentSource] ?? [:]
             for (k, v) in found {
@@ -465,16 +487,22 @@ public final class ScanSession {
         }
     }
 
+    private static let requestMarker = Array("HTTP Request: ".utf8)
+
     private func recordRequests(_ event: borrowing EventView) {
         guard let regex = rules.requestLine else { return }
         for i in 0..<event.lines.count {
-            guard let m = try? regex.firstMatch(in: event.lineBytes(i), from: 0, using: scratch),
+            let line = event.lineBytes(i)
+            guard Self.contains(line, Self.requestMarker),
+                let m = try? regex.firstMatch(in: line, from: 0, using: scratch),
                 let urlRange = m.range(named: "url"), let statusRange = m.range(named: "status")
             else { continue }
-            let line = event.lineBytes(i)
-            let url = String(decoding: UnsafeBufferPointer(rebasing: line[urlRange]), as: UTF8.self)
-            let status = Int(String(decoding: UnsafeBufferPointer(rebasing: line[statusRange]), as: UTF8.self)) ?? 0
-            let operation = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+            var status = 0
+            for b in line[statusRange] { status = status * 10 + Int(b &- 48) }
+            var urlEnd = urlRange.upperBound
+            if let q = line[urlRange].firstIndex(of: UInt8(ascii: "?")) { urlEnd = q }
+            let operation = String(
+                decoding: UnsafeBufferPointer(rebasing: line[urlRange.lowerBound..<urlEnd]), as: UTF8.self)
             let key = OperationKey(operation: operation, source: currentSource)
             var o = outcomes[key] ?? Outcomes()
             let prefixEnd = m.range(0)?.lowerBound ?? 0
@@ -486,16 +514,52 @@ public final class ScanSession {
         }
     }
 
-    /// Words of a request line's prefix that can tell runners apart: no timestamps or numbers.
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard hay.count >= needle.count, let first = needle.first else { return false }
+        var i = 0
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// Words of a request line's prefix that can tell runners apart (`runner-b`, `pod-7f9c`,
+    /// `worker`): tokens with a letter and at most half digits, split on spaces and punctuation.
     static func prefixWords(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
-        let text = String(decoding: bytes, as: UTF8.self)
         var words = Set<String>()
-        for token in text.split(whereSeparator: { " \t[](),;|=\"'".contains($0) }) {
-            guard token.count >= 2, token.count <= 64, token.contains(where: { $0.isLetter }) else { continue }
-            let digits = token.filter(\.isNumber).count
-            if digits * 2 > token.count { continue }
-            words.insert(String(token))
-            if words.count >= 32 { break }
+        var start = -1
+        var letters = 0
+        var digits = 0
+        for i in 0...bytes.count {
+            let b: UInt8 = i < bytes.count ? bytes[i] : 0x20
+            switch b {
+            case 0x20, 0x09, 0x5B, 0x5D, 0x28, 0x29, 0x2C, 0x3B, 0x7C, 0x3D, 0x22, 0x27:
+                if start >= 0 {
+                    let length = i - start
+                    if length >= 2, length <= 64, letters > 0, digits * 2 <= length {
+                        words.insert(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                        if words.count >= 32 { return words }
+                    }
+                    start = -1
+                }
+            default:
+                if start < 0 {
+                    start = i
+                    letters = 0
+                    digits = 0
+                }
+                if (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A {
+                    letters += 1
+                } else if b >= 0x30 && b <= 0x39 {
+                    digits += 1
+                }
+            }
         }
         return words
     }
