@@ -49,7 +49,10 @@ public final class CompiledRules: @unchecked Sendable {
     let requestLine: Regex?
 
     /// Words that mark a line as possibly error-level; only such events are checked for a level.
-    static let errorWords = ["error", "fail", "exception", "traceback", "crit", "fatal", "err]", "panic"]
+    static let errorWords = [
+        "error", "fail", "exception", "traceback", "crit", "fatal", "err]", "panic", "<0>", "<1>", "<2>", "<3>",
+        "[e 2", "alert", "emerg",
+    ]
 
     public init(_ rules: [Rule]) {
         self.rules = rules

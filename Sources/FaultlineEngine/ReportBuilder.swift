@@ -37,9 +37,12 @@ public enum ReportBuilder {
             for ci in causeIdx where !folded.contains(ci) {
                 for (si, s) in kept.enumerated() where s.rule != c && !folded.contains(si) {
                     let symptom = rules.rules[s.rule]
-                    guard explains.contains(symptom.id) || explains.contains(symptom.category.rawValue),
-                        inScope(cause: kept[ci], of: cause, covers: s.source)
-                    else { continue }
+                    // A rule named by id is always folded; a whole category only takes the
+                    // generic readings of it (ambiguous or symptom rules), not another specific
+                    // cause that merely shares the category.
+                    let byID = explains.contains(symptom.id)
+                    let byCategory = explains.contains(symptom.category.rawValue) && isGeneric(symptom)
+                    guard byID || byCategory, inScope(cause: kept[ci], of: cause, covers: s.source) else { continue }
                     folded.insert(si)
                     foldedInto[ci, default: []].append(si)
                 }
@@ -133,6 +136,12 @@ public enum ReportBuilder {
         return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
     }
 
+    /// A rule that only names a symptom or an ambiguous reading of one: a cause may fold it by
+    /// category.
+    static func isGeneric(_ rule: Rule) -> Bool {
+        rule.symptom || !rule.candidates.isEmpty || rule.confidence < 0.5
+    }
+
     /// Whether two sets of grouping values agree wherever both are known (case-insensitively).
     static func compatible(_ a: [String], _ b: [String]) -> Bool {
         zip(a, b).allSatisfy { x, y in x.isEmpty || y.isEmpty || x.lowercased() == y.lowercased() }
@@ -175,9 +184,8 @@ public enum ReportBuilder {
             merged.occurrences += p.occurrences
             for e in p.evidence where merged.evidence.count < 5 { merged.evidence.append(e) }
             for (k, v) in p.values where merged.values[k] == nil { merged.values[k] = v }
-            for sig in p.signals where !merged.signals.contains(sig) && merged.signals.count < 3 {
-                merged.signals.append(sig)
-            }
+            // The sequence signal of the first finding speaks for all (one "follows" line).
+            if merged.signals.isEmpty { merged.signals = p.signals }
         }
         return merged
     }
@@ -350,27 +358,59 @@ public enum ReportBuilder {
 
 /// Fills `{name}` placeholders of rule text with captured values.
 public enum Template {
-    /// Replaces each `{name}` (letters, digits, `_`, `.`; not preceded by `$`) with its value, or
-    /// `(unknown)` when `name` is one of `groups` but was not captured. Other braces (code in
-    /// fix snippets, `${VAR}`) are left as they are.
+    /// Replaces each `{name}` (not preceded by `$`) with its value. `{name|text}` gives literal
+    /// text to use when the value was not found (it may be empty). A plain `{name}` whose value
+    /// was not found becomes `(not in the log)` when `name` is one of `groups`. Other braces
+    /// (code in fix snippets, `${VAR}`) are left as they are.
     public static func fill(_ text: String, _ values: [String: String], groups: Set<String>) -> String {
         guard text.contains("{") else { return text }
         var out = ""
+        var usedEmptyFallback = false
         var i = text.startIndex
         while i < text.endIndex {
             let c = text[i]
-            if c == "{", let close = text[i...].firstIndex(of: "}") {
-                let key = String(text[text.index(after: i)..<close])
-                let dollar = out.last == "$"
-                if !dollar, let value = values[key] ?? (groups.contains(key) ? "(unknown)" : nil) {
-                    out += value
-                    i = text.index(after: close)
-                    continue
+            if c == "{", out.last != "$", let close = text[i...].firstIndex(of: "}") {
+                let inner = text[text.index(after: i)..<close]
+                let parts = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = String(parts[0])
+                let isName = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+                if isName {
+                    if let value = values[key], !value.isEmpty {
+                        out += value
+                        i = text.index(after: close)
+                        continue
+                    }
+                    if parts.count == 2 {
+                        out += parts[1]
+                        if parts[1].isEmpty { usedEmptyFallback = true }
+                        i = text.index(after: close)
+                        continue
+                    }
+                    if groups.contains(key) {
+                        out += "(not in the log)"
+                        i = text.index(after: close)
+                        continue
+                    }
                 }
             }
             out.append(c)
             i = text.index(after: i)
         }
-        return out
+        return usedEmptyFallback ? collapseSpaces(out) : out
+    }
+
+    /// Removes the double spaces and the space before `,` or `.` that an empty fallback leaves,
+    /// in prose lines only (lines that start with a space are code and keep their spacing).
+    static func collapseSpaces(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.first != " " else { return String(line) }
+            var out = ""
+            for c in line {
+                if c == " " && out.last == " " { continue }
+                if (c == "," || c == ".") && out.last == " " { out.removeLast() }
+                out.append(c)
+            }
+            return out
+        }.joined(separator: "\n")
     }
 }

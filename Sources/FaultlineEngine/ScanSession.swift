@@ -181,6 +181,8 @@ public final class ScanSession {
     public private(set) var explanation: Explanation?
     /// The event lines (peeled text) holding ``explainLine``, for rule skeletons.
     public private(set) var explainedEventText: [String] = []
+    /// Lines read from the last scanned source.
+    public private(set) var lastSourceLines = 0
 
     public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
         self.rules = rules
@@ -207,6 +209,7 @@ public final class ScanSession {
         }
         assembler.finish()
         stats.files += 1
+        lastSourceLines = outcome.stats.lines
         stats.bytes += outcome.stats.bytes
         stats.lines += outcome.stats.lines
         stats.events += assembler.eventCount
@@ -564,7 +567,15 @@ public final class ScanSession {
         return words
     }
 
+    /// Lines that mark a CI step's end, not an application error ("Process completed with exit
+    /// code 1"): the errors before them are what counts.
+    static let ciNoise = ["Process completed with exit code", "##[error]Process completed", "ERROR: Job failed"]
+
     private func addUnclassified(_ event: borrowing EventView) {
+        if event.lines.count == 1 {
+            let first = event.lineText(0)
+            if Self.ciNoise.contains(where: { first.contains($0) }) { return }
+        }
         var lines: [String] = []
         lines.reserveCapacity(min(event.lines.count, 200))
         for i in 0..<min(event.lines.count, 200) { lines.append(event.lineText(i)) }

@@ -51,6 +51,25 @@ public enum TextRenderer {
 
     private static let indent = "    "
 
+    /// A log line as at most three rows of `width` characters (cut with `…` beyond), made inert.
+    /// Log lines often have no spaces to wrap at, so rows are cut by character count.
+    static func excerpt(_ text: String, width: Int, rows: Int = 3) -> [String] {
+        let room = max(20, width)
+        // Bound the work on a huge line before escaping it.
+        let clean = Formatting.inert(String(text.prefix(room * rows * 4 + 1)))
+        var out: [String] = []
+        var rest = Substring(clean)
+        while !rest.isEmpty && out.count < rows {
+            if out.count == rows - 1 {
+                out.append(Formatting.truncated(String(rest), to: room))
+                break
+            }
+            out.append(String(rest.prefix(room)))
+            rest = rest.dropFirst(room)
+        }
+        return out.isEmpty ? [""] : out
+    }
+
     private static func render(
         _ incident: Incident, rank: Int, width: Int, style: Style, into out: inout [String]
     ) {
@@ -101,12 +120,10 @@ public enum TextRenderer {
         if !incident.evidence.isEmpty {
             out.append(indent + "Evidence:")
             for evidence in incident.evidence.prefix(evidenceLimit) {
-                let location = "\(t(evidence.source)):\(evidence.line)"
-                let room = max(10, width - indent.count - 2 - location.count - 2)
-                // Bound the work on a huge line before escaping it.
-                let excerpt = Formatting.truncated(
-                    Formatting.inert(String(evidence.text.prefix(room * 4 + 1))), to: room)
-                out.append(indent + "  " + location + "  " + style.dim(excerpt))
+                out.append(indent + "  \(t(evidence.source)):\(evidence.line)")
+                for line in excerpt(evidence.text, width: width - indent.count - 4) {
+                    out.append(indent + "    " + style.dim(line))
+                }
             }
             let more = incident.evidence.count - evidenceLimit
             if more > 0 { out.append(indent + "  … and \(more) more") }

@@ -33,7 +33,11 @@ func explainScan(_ target: FileLine, ruleFolders: [String]) throws -> (ScanSessi
     session.scan(InputFile(path: target.path, explicit: true))
     Output.diagnostics(session.result().diagnostics)
     guard let explanation = session.explanation else {
-        throw CLIError("\(target.path):\(target.line): the file has fewer lines")
+        if target.line <= session.lastSourceLines {
+            throw CLIError(
+                "\(target.path):\(target.line): the line is blank and belongs to no event; pick a line with text")
+        }
+        throw CLIError("\(target.path):\(target.line): the file has only \(session.lastSourceLines) lines")
     }
     return (session, explanation, loaded)
 }

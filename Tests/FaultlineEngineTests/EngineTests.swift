@@ -227,7 +227,15 @@ func scan(_ logs: [(String, String)], rules: [Rule]) throws -> Report {
     @Test func placeholdersThatAreNotCapturesStayAsWritten() {
         #expect(
             Template.fill("use ${OPENAI_API_KEY} and {x}", ["x": "1"], groups: ["x"]) == "use ${OPENAI_API_KEY} and 1")
-        #expect(Template.fill("{missing} {other}", [:], groups: ["missing"]) == "(unknown) {other}")
+        #expect(Template.fill("{missing} {other}", [:], groups: ["missing"]) == "(not in the log) {other}")
+        // A fallback replaces a value the log does not show; an empty one leaves no double space.
+        #expect(
+            Template.fill("exceeded its {limit|} rate limit.", [:], groups: ["limit"]) == "exceeded its rate limit.")
+        #expect(
+            Template.fill("under api-version {v|(not shown)}", [:], groups: ["v"]) == "under api-version (not shown)")
+        #expect(Template.fill("under {v|x}", ["v": "2024-06-01"], groups: ["v"]) == "under 2024-06-01")
+        // Code lines keep their spacing.
+        #expect(Template.fill("a {x|} b\n    let  y = 1", [:], groups: ["x"]) == "a b\n    let  y = 1")
         #expect(Template.fill("{ ...opts.defaultHeaders }", [:], groups: []) == "{ ...opts.defaultHeaders }")
     }
 }
