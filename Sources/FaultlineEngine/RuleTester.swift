@@ -8,27 +8,85 @@ import Foundation
 ///
 /// `faultline rules test` and the test suite run this same runner.
 public enum RuleTester {
-    /// A way of wrapping an example log, as CI systems and containers do.
+    /// A way of wrapping an example log, as CI systems, containers and Windows do, or of reading
+    /// it (a tiny read buffer splits every line across refills).
     public enum Variant: String, CaseIterable, Sendable {
         case plain
         case githubTimestamp = "github-timestamp"
+        case gitlabTimestamp = "gitlab-timestamp"
         case composePrefix = "compose-prefix"
+        case dockerJSON = "docker-json"
+        case cri
         case ansi
         case crlf
-        case tinyBuffer = "7-byte-buffer"
+        case utf8BOM = "utf8-bom"
+        case utf16LE = "utf16le"
+        case utf16BE = "utf16be"
+        case buffer1 = "1-byte-buffer"
+        case buffer7 = "7-byte-buffer"
+        case buffer4096 = "4096-byte-buffer"
 
-        /// The example text as this wrapper would deliver it.
-        public func apply(_ log: String) -> String {
+        /// The wrappers the ingest layer of this build peels: the variants `rules test` runs.
+        public static let standard: [Variant] = [
+            .plain, .githubTimestamp, .composePrefix, .cri, .ansi, .crlf, .utf8BOM, .buffer1, .buffer7, .buffer4096,
+        ]
+
+        /// The example as this wrapper would deliver it, as bytes.
+        public func bytes(_ log: String) -> [UInt8] {
             let lines = log.split(separator: "\n", omittingEmptySubsequences: false)
             let body = log.hasSuffix("\n") ? lines.dropLast() : lines[...]
             func each(_ f: (Substring) -> String) -> String { body.map(f).joined(separator: "\n") + "\n" }
             switch self {
-            case .plain, .tinyBuffer: return each { String($0) }
-            case .githubTimestamp: return each { "2025-01-02T03:04:05.1234567Z " + $0 }
-            case .composePrefix: return each { "app-1  | " + $0 }
-            case .ansi: return each { $0.isEmpty ? "" : "\u{1B}[2m\u{1B}[0m" + colorFirstWord($0) + "\u{1B}[0m" }
-            case .crlf: return body.map(String.init).joined(separator: "\r\n") + "\r\n"
+            case .plain, .buffer1, .buffer7, .buffer4096: return Array(each { String($0) }.utf8)
+            case .githubTimestamp: return Array(each { "2025-01-02T03:04:05.1234567Z " + $0 }.utf8)
+            case .gitlabTimestamp: return Array(each { "2025-01-02T03:04:05.123456Z 00O " + $0 }.utf8)
+            case .composePrefix: return Array(each { "app-1  | " + $0 }.utf8)
+            case .dockerJSON:
+                return Array(
+                    each {
+                        #"{"log":""# + Self.jsonEscaped($0 + "\n")
+                            + #"","stream":"stderr","time":"2025-01-02T03:04:05.123456789Z"}"#
+                    }
+                    .utf8)
+            case .cri: return Array(each { "2025-01-02T03:04:05.123456789Z stderr F " + $0 }.utf8)
+            case .ansi:
+                return Array(each { $0.isEmpty ? "" : "\u{1B}[2m\u{1B}[0m" + colorFirstWord($0) + "\u{1B}[0m" }.utf8)
+            case .crlf: return Array((body.map(String.init).joined(separator: "\r\n") + "\r\n").utf8)
+            case .utf8BOM: return [0xEF, 0xBB, 0xBF] + Array(each { String($0) }.utf8)
+            case .utf16LE, .utf16BE:
+                let text = body.map(String.init).joined(separator: "\r\n") + "\r\n"
+                var out: [UInt8] = self == .utf16LE ? [0xFF, 0xFE] : [0xFE, 0xFF]
+                for unit in text.utf16 {
+                    let hi = UInt8(unit >> 8)
+                    let lo = UInt8(unit & 0xFF)
+                    out += self == .utf16LE ? [lo, hi] : [hi, lo]
+                }
+                return out
             }
+        }
+
+        /// The example text as this wrapper would deliver it (UTF-16 variants as their UTF-8 text).
+        public func apply(_ log: String) -> String { String(decoding: bytes(log), as: UTF8.self) }
+
+        static func jsonEscaped(_ s: String) -> String {
+            var out = ""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if u.value < 0x20 {
+                        let hex = String(u.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(u)
+                    }
+                }
+            }
+            return out
         }
 
         private func colorFirstWord(_ line: Substring) -> String {
@@ -38,7 +96,12 @@ public enum RuleTester {
 
         var readerOptions: ReaderOptions {
             var o = ReaderOptions()
-            if self == .tinyBuffer { o.bufferSize = 7 }
+            switch self {
+            case .buffer1: o.bufferSize = 1
+            case .buffer7: o.bufferSize = 7
+            case .buffer4096: o.bufferSize = 4096
+            default: break
+            }
             return o
         }
     }
@@ -66,7 +129,7 @@ public enum RuleTester {
 
     /// Runs all examples of `only` (default: every rule) against the whole rule set `all`, so that
     /// correlation rules find the rules they refer to.
-    public static func run(all: [Rule], only: [Rule]? = nil, variants: [Variant] = Variant.allCases) -> [RuleResult] {
+    public static func run(all: [Rule], only: [Rule]? = nil, variants: [Variant] = Variant.standard) -> [RuleResult] {
         let compiled = CompiledRules(all)
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
             "faultline-rules-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -126,7 +189,7 @@ public enum RuleTester {
     ) -> Outcome {
         let url = tmp.appendingPathComponent("example-\(n).log")
         do {
-            try Data(variant.apply(log).utf8).write(to: url)
+            try Data(variant.bytes(log)).write(to: url)
         } catch {
             return Outcome(
                 findings: [],

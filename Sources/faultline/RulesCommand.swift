@@ -17,9 +17,9 @@ struct RulesTest: ParsableCommand {
         commandName: "test",
         abstract: "Replay every rule's examples through the real pipeline and report per rule.",
         discussion: """
-            Each 'match' example must match at its declared evidence line with its declared values, and
-            each 'no_match' example must not match, plain and behind a GitHub Actions timestamp, a docker
-            compose prefix, ANSI colours, CRLF line ends and a 7-byte read buffer.
+            Each 'match' example must match at its declared evidence line with its declared
+            values, and each 'no_match' example must not match: plain, and replayed behind
+            every wrapper faultline peels (\(RuleTester.Variant.standard.map(\.rawValue).joined(separator: ", "))).
             With FOLDERs, the rules in them are tested (against the shipped rules too, so correlations
             resolve); without, the shipped rules are tested. Exit 1 when an example fails, 2 when a rule
             cannot be loaded.
