@@ -46,9 +46,10 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how faultline reads one line: its event, the values found, and every rule's verdict.",
         discussion: """
-            Prints the event that FILE:LINE belongs to (a traceback, a .NET block, a single line), the
-            values extracted from it, and for each rule whether it matched, and if not which part failed:
-            a pattern, a missing literal, an 'unless' veto, a correlation that was not satisfied.
+            Prints the event that FILE:LINE belongs to (a traceback, a .NET block, a
+            single line), the values extracted from it, and for each rule whether it
+            matched, and if not which part failed: a pattern, a missing literal, an
+            'unless' veto, a correlation that was not satisfied.
 
             EXAMPLE:
               faultline explain ci/job-17.log:212

@@ -16,23 +16,24 @@ struct Faultline: ParsableCommand {
         commandName: "faultline",
         abstract: "Triage the logs of applications that call LLM APIs: name the real cause and the fix.",
         discussion: """
-            faultline reads logs (stdin by default, or files and folders), assembles multi-line events
-            (Python tracebacks, .NET exception blocks, Node stacks), matches them against a rule base of
-            known failure signatures of Azure OpenAI, OpenAI and litellm integrations, and reports each
-            incident with its most likely root cause, the fix, and the evidence (file and line).
+            faultline reads logs (stdin by default, or files and folders), assembles
+            multi-line events (Python tracebacks, .NET exception blocks, Node stacks),
+            matches them against a rule base of known failure signatures of Azure
+            OpenAI, OpenAI and litellm integrations, and reports each incident with
+            its most likely root cause, the fix, and the evidence (file and line).
 
             EXAMPLES:
               kubectl logs deploy/librechat | faultline
               python app.py 2>&1 | faultline scan -
               faultline scan ./artifacts --format markdown -o incident.md
-              faultline scan build.log --fail-on error          # exit 1 if an error-level incident is found
-              faultline scan logs/ --rules ./my-rules           # add your own rules
-              faultline explain app.log:212                     # why a line matched a rule, or did not
-              faultline rules test                              # replay every rule's examples
+              faultline scan build.log --fail-on error    # exit 1 on an error
+              faultline scan logs/ --rules ./my-rules     # add your own rules
+              faultline explain app.log:212               # why a line matched
+              faultline rules test                        # replay rule examples
 
             EXIT CODES:
               0  the scan ran (incidents or not, unless --fail-on says otherwise)
-              1  --fail-on was given and an incident at or above that severity was found
+              1  --fail-on was given and an incident at or above it was found
               2  usage, rule or input errors (a message says what and where)
             """,
         version: version,

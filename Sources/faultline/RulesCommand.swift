@@ -17,12 +17,14 @@ struct RulesTest: ParsableCommand {
         commandName: "test",
         abstract: "Replay every rule's examples through the real pipeline and report per rule.",
         discussion: """
-            Each 'match' example must match at its declared evidence line with its declared
-            values, and each 'no_match' example must not match: plain, and replayed behind
-            every wrapper faultline peels (\(RuleTester.Variant.standard.map(\.rawValue).joined(separator: ", "))).
-            With FOLDERs, the rules in them are tested (against the shipped rules too, so correlations
-            resolve); without, the shipped rules are tested. Exit 1 when an example fails, 2 when a rule
-            cannot be loaded.
+            Each 'match' example must match at its declared evidence line with its
+            declared values, and each 'no_match' example must not match: plain, and
+            replayed behind every wrapper faultline peels and at tiny read buffers:
+            \(RuleTester.Variant.standard.map(\.rawValue).joined(separator: ", ")).
+
+            With FOLDERs, the rules in them are tested (against the shipped rules
+            too, so correlations resolve); without, the shipped rules are tested.
+            Exit 1 when an example fails, 2 when a rule cannot be loaded.
             """
     )
 
@@ -155,10 +157,11 @@ struct RulesNew: ParsableCommand {
         commandName: "new",
         abstract: "Print a rule skeleton for an event, its example already filled in.",
         discussion: """
-            Takes the event that FILE:LINE belongs to (typically an entry of the report's unclassified
-            errors), and prints a schema-1 rule with a suggested pattern built from the event's message
-            template and the event itself as the first 'match' example. Fill in the TODOs, save it under
-            a rules folder, and check it with 'faultline rules test FOLDER'.
+            Takes the event that FILE:LINE belongs to (typically an entry of the report's
+            unclassified errors), and prints a schema-1 rule with a suggested pattern
+            built from the event's message template and the event itself as the first
+            'match' example. Fill in the TODOs, save it under a rules folder, and check it
+            with 'faultline rules test FOLDER'.
 
             EXAMPLE:
               faultline rules new --from logs/app.log:88 > my-rules/qdrant-timeout.yaml

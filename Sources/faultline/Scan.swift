@@ -23,10 +23,11 @@ struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan logs for known failures (the default command).",
         discussion: """
-            PATHs are files or folders (walked recursively, in sorted order); '-' or no PATH reads
-            standard input. In a folder walk, binary files (a NUL byte in the first 8 KiB) are skipped
-            with a note; files named explicitly are always read. A missing or unreadable path is
-            reported and every other input is still scanned.
+            PATHs are files or folders (walked recursively, in sorted order); '-' or no
+            PATH reads standard input. In a folder walk, binary files (a NUL byte in the
+            first 8 KiB) are skipped with a note; files named explicitly are always read.
+            A missing or unreadable path is reported and every other input is still
+            scanned.
 
             EXAMPLES:
               docker compose logs api 2>&1 | faultline
