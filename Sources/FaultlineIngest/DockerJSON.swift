@@ -152,19 +152,16 @@ enum DockerJSON {
         var i = from
         var o = 0
         while i < n {
-            // Copy the run up to the next quote or backslash.
-            let runStart = i
-            while i < n {
-                let b = p[i]
-                if b == 0x22 || b == 0x5C { break }
-                i += 1
+            // Copy the run up to the next quote or backslash (memchr: log text has few escapes).
+            guard let quote = Bytes.find(0x22, p, from: i, to: n) else { return nil }
+            let backslash = Bytes.find(0x5C, p, from: i, to: quote)
+            let runEnd = backslash ?? quote
+            if runEnd > i {
+                (dst + o).update(from: p + i, count: runEnd - i)
+                o += runEnd - i
             }
-            if i > runStart {
-                (dst + o).update(from: p + runStart, count: i - runStart)
-                o += i - runStart
-            }
-            guard i < n else { return nil }
-            if p[i] == 0x22 { return (i + 1, o) }
+            i = runEnd
+            if backslash == nil { return (quote + 1, o) }
             // Backslash.
             guard i + 1 < n else { return nil }
             let e = p[i + 1]

@@ -262,6 +262,7 @@ public final class LineReader {
             p += 3
             n -= 3
         }
+        var timestamp = -1  // the RFC 3339 timestamp length at p[0] once measured
         if n > 0 {
             let b = p[0]
             if b == 0x7B {
@@ -274,17 +275,20 @@ public final class LineReader {
                         return
                     }
                 }
-            } else if Bytes.isDigit(b), let cri = Peeler.criPrefix(p, n) {
-                piece(
-                    p + cri.length, n - cri.length, complete: !cri.partial, kind: .cri, stream: cri.stream, raw: raw,
-                    number: number, truncated: truncated, body)
-                return
+            } else if Bytes.isDigit(b), n >= 20 {
+                timestamp = Peeler.rfc3339Length(p, n, zOnly: false)
+                if timestamp > 0, let cri = Peeler.criPrefix(p, n, timestamp: timestamp) {
+                    piece(
+                        p + cri.length, n - cri.length, complete: !cri.partial, kind: .cri, stream: cri.stream,
+                        raw: raw, number: number, truncated: truncated, body)
+                    return
+                }
             }
         }
         if joinsActive {
             flushJoins(body)
         }
-        emit(p, n, raw: raw, number: number, truncated: truncated, stream: .unknown, body)
+        emit(p, n, raw: raw, number: number, truncated: truncated, stream: .unknown, timestamp: timestamp, body)
     }
 
     /// One piece of a Docker JSON or CRI line: delivered at once when it is whole, else joined.
@@ -361,16 +365,18 @@ public final class LineReader {
     @inline(__always)
     private func emit(
         _ content: UnsafePointer<UInt8>, _ count: Int, raw: UnsafeBufferPointer<UInt8>, number: Int, truncated: Bool,
-        stream: LineStream, _ body: (borrowing LineView) -> Void
+        stream: LineStream, timestamp: Int = -1, _ body: (borrowing LineView) -> Void
     ) {
         var p = content
         var n = count
+        var timestamp = timestamp
         if n > 0, Bytes.find(Bytes.esc, p, from: 0, to: n) != nil {
             let s = scratchBuffer(n)
             n = Peeler.stripANSI(p, n, into: s)
             p = UnsafePointer(s)
+            timestamp = -1  // escapes may have hidden or split a timestamp: measure again
         }
-        let peeled = Peeler.peel(p, n)
+        let peeled = Peeler.peel(p, n, timestamp: timestamp)
         let text = UnsafeBufferPointer(start: p + peeled.skip, count: n - peeled.skip)
         let service =
             peeled.serviceCount > 0

@@ -98,6 +98,14 @@ enum Peeler {
         return criTag(p, n, ts)
     }
 
+    /// ``criPrefix(_:_:)`` given the RFC 3339 timestamp length `ts` (> 0) at `p[0]`.
+    @inline(__always)
+    static func criPrefix(_ p: UnsafePointer<UInt8>, _ n: Int, timestamp ts: Int) -> (
+        length: Int, stream: LineStream, partial: Bool
+    )? {
+        criTag(p, n, ts)
+    }
+
     @inline(__always)
     private static func criTag(_ p: UnsafePointer<UInt8>, _ n: Int, _ ts: Int) -> (
         length: Int, stream: LineStream, partial: Bool
@@ -124,9 +132,11 @@ enum Peeler {
     }
 
     /// ``timestampPrefixLength(_:_:)`` with the stream the prefix names (CRI, GitLab).
-    static func timestampPrefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> (length: Int, stream: LineStream) {
+    static func timestampPrefix(_ p: UnsafePointer<UInt8>, _ n: Int, known: Int = -1) -> (
+        length: Int, stream: LineStream
+    ) {
         guard n >= 20, Bytes.isDigit(p[0]) else { return (0, .unknown) }
-        let ts = rfc3339Length(p, n, zOnly: false)
+        let ts = known >= 0 ? known : rfc3339Length(p, n, zOnly: false)
         guard ts > 0 else { return (0, .unknown) }
         if let cri = criTag(p, n, ts) { return (cri.length, cri.stream) }
         // GitHub Actions / GitLab: Z then a space (or the end of a blank line).
@@ -193,12 +203,14 @@ enum Peeler {
     /// GitLab timestamp prefix; a docker compose prefix, then Docker Desktop's RFC 3339 timestamp
     /// (`Z` only) after it; a CI marker (`##[...]`, `##vso[...]`, GitLab `section_start:`).
     /// Each check starts with a one-byte test.
+    /// `timestamp` is the length of the RFC 3339 timestamp at `p[0]` when the caller already
+    /// measured it (0: none), or -1.
     @inline(__always)
-    static func peel(_ p: UnsafePointer<UInt8>, _ n: Int) -> Peeled {
+    static func peel(_ p: UnsafePointer<UInt8>, _ n: Int, timestamp: Int = -1) -> Peeled {
         var r = Peeled()
         var i = 0
         if n >= 20, Bytes.isDigit(p[0]) {
-            let ts = timestampPrefix(p, n)
+            let ts = timestampPrefix(p, n, known: timestamp)
             i = ts.length
             r.stream = ts.stream
         }
