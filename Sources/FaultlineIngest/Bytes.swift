@@ -23,4 +23,18 @@ enum Bytes {
         guard to > from, let hit = memchr(p + from, Int32(byte), to - from) else { return nil }
         return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
     }
+
+    /// Offset of the first occurrence of `needle` in `p[from..<to]`, or `nil` (memchr on the
+    /// first byte, then memcmp).
+    static func find(_ needle: StaticString, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0 else { return from }
+        let first = needle.utf8Start[0]
+        var i = from
+        while to - i >= count, let hit = find(first, p, from: i, to: to - count + 1) {
+            if memcmp(p + hit, needle.utf8Start, count) == 0 { return hit }
+            i = hit + 1
+        }
+        return nil
+    }
 }

@@ -114,7 +114,8 @@ public enum InputOpener {
     public static let binarySniffBytes = 8192
 
     /// Opens and reads one input: stdin for `-`. For a walked (non-explicit) file, if its first
-    /// 8 KiB holds a NUL byte, it is skipped with a `.note` diagnostic "binary file skipped" and
+    /// 8 KiB holds a NUL byte and is not UTF-16 text (a UTF-16 BOM or the NUL pattern of ASCII
+    /// text, with no U+0000 code unit), it is skipped with a `.note` diagnostic "binary file skipped" and
     /// `body` is never called. Explicit files and stdin are read on. Open and read errors become
     /// diagnostics naming the input; nothing is thrown. Diagnostics and the reader name stdin
     /// `<stdin>` (``InputFile/displayName``).
@@ -143,8 +144,8 @@ public enum InputOpener {
         return ((reader.bytesRead, reader.lineCount), reader.diagnostics)
     }
 
-    /// `true` when the first ``binarySniffBytes`` of a regular file hold a NUL (read with `pread`,
-    /// so the file offset is unchanged).
+    /// `true` when the first ``binarySniffBytes`` of a regular file hold a NUL and are not UTF-16
+    /// text (read with `pread`, so the file offset is unchanged).
     private static func startsBinary(_ fd: Int32) -> Bool {
         let size = binarySniffBytes
         let buf = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
@@ -160,6 +161,8 @@ public enum InputOpener {
                 break
             }
         }
-        return Bytes.find(0, UnsafePointer(buf), from: 0, to: got) != nil
+        guard Bytes.find(0, UnsafePointer(buf), from: 0, to: got) != nil else { return false }
+        // UTF-16 text (BOM, or the NUL pattern of ASCII text) is read, not skipped.
+        return !UTF16.isText(UnsafePointer(buf), got)
     }
 }

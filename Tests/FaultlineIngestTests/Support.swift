@@ -17,8 +17,13 @@ struct ReadLine: Equatable, CustomStringConvertible {
     var raw: [UInt8]
     var text: [UInt8]
     var truncated: Bool
+    var service: [UInt8] = []
+    var marker: CIMarker = .none
+    var stream: LineStream = .unknown
 
     var textString: String { String(decoding: text, as: UTF8.self) }
+    var rawString: String { String(decoding: raw, as: UTF8.self) }
+    var serviceString: String { String(decoding: service, as: UTF8.self) }
     var description: String { "\(number): \(textString)\(truncated ? " [truncated]" : "")" }
 }
 
@@ -103,7 +108,9 @@ func readLines(_ bytes: [UInt8], bufferSize: Int, maxLineBytes: Int = 1 << 20) t
     var lines: [ReadLine] = []
     reader.forEachLine { line in
         lines.append(
-            ReadLine(number: line.number, raw: Array(line.raw), text: Array(line.text), truncated: line.truncated))
+            ReadLine(
+                number: line.number, raw: Array(line.raw), text: Array(line.text), truncated: line.truncated,
+                service: Array(line.service), marker: line.marker, stream: line.stream))
     }
     return (lines, reader.diagnostics, reader)
 }

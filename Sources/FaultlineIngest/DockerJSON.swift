@@ -1,0 +1,259 @@
+/// Docker json-file log envelopes: `{"log":"...\n","stream":"stderr","time":"..."}`.
+///
+/// Works on bytes, never allocates, never reads outside the given range. Anything that is not a
+/// complete, well-formed envelope with a string `"log"` and a string `"stream"` is rejected, so
+/// the caller treats the line as plain text.
+enum DockerJSON {
+    /// A decoded envelope: `length` bytes of the `"log"` value were written to the destination,
+    /// without its trailing `\n` (and `\r`); `complete` is `false` for a partial line (Docker
+    /// splits lines over 16 KiB, and only the last piece ends with `\n`).
+    struct Envelope {
+        var length: Int
+        var stream: LineStream
+        var complete: Bool
+    }
+
+    /// Cheap pre-check: `{"log":"` at the start, or `"log"` anywhere in a line starting with `{`.
+    @inline(__always)
+    static func mayBeEnvelope(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n >= 10, p[0] == 0x7B else { return false }
+        if Peeler.hasPrefix(p, n, "{\"log\":\"") { return true }
+        return Bytes.find("\"log\"", p, from: 1, to: n) != nil
+    }
+
+    /// Parses `p[0..<n]` as one envelope (keys in any order, JSON whitespace allowed), decoding
+    /// the `"log"` string into `dst`, which must hold `n` bytes and not overlap `p`. Returns `nil`
+    /// when the line is not an envelope (malformed, truncated, trailing garbage, no `"log"` or
+    /// `"stream"` string).
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, into dst: UnsafeMutablePointer<UInt8>) -> Envelope? {
+        var i = skipSpace(p, n, 0)
+        guard i < n, p[i] == 0x7B else { return nil }
+        i += 1
+        var logLength = -1
+        var stream = LineStream.unknown
+        var sawStream = false
+        while true {
+            i = skipSpace(p, n, i)
+            guard i < n, p[i] == 0x22 else { return nil }
+            let keyStart = i + 1
+            guard let keyEnd = skipString(p, n, i) else { return nil }
+            let key = p + keyStart
+            let keyLength = keyEnd - 1 - keyStart
+            i = skipSpace(p, n, keyEnd)
+            guard i < n, p[i] == 0x3A else { return nil }
+            i = skipSpace(p, n, i + 1)
+            guard i < n else { return nil }
+            if keyLength == 3, key[0] == 0x6C, key[1] == 0x6F, key[2] == 0x67 {  // log
+                guard p[i] == 0x22, let (end, written) = decodeString(p, n, i + 1, into: dst) else { return nil }
+                logLength = written
+                i = end
+            } else if keyLength == 6, Peeler.hasPrefix(key, keyLength, "stream") {
+                guard p[i] == 0x22, let end = skipString(p, n, i) else { return nil }
+                let value = p + i + 1
+                let valueLength = end - 1 - (i + 1)
+                if valueLength == 6, Peeler.hasPrefix(value, valueLength, "stdout") {
+                    stream = .stdout
+                } else if valueLength == 6, Peeler.hasPrefix(value, valueLength, "stderr") {
+                    stream = .stderr
+                }
+                sawStream = true
+                i = end
+            } else {
+                guard let end = skipValue(p, n, i) else { return nil }
+                i = end
+            }
+            i = skipSpace(p, n, i)
+            guard i < n else { return nil }
+            if p[i] == 0x2C {
+                i += 1
+                continue
+            }
+            guard p[i] == 0x7D else { return nil }
+            i += 1
+            break
+        }
+        guard skipSpace(p, n, i) == n, logLength >= 0, sawStream else { return nil }
+        var length = logLength
+        let complete = length > 0 && dst[length - 1] == Bytes.lf
+        if complete {
+            length -= 1
+            if length > 0, dst[length - 1] == Bytes.cr { length -= 1 }
+        }
+        return Envelope(length: length, stream: stream, complete: complete)
+    }
+
+    @inline(__always)
+    private static func skipSpace(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> Int {
+        var i = from
+        while i < n {
+            let b = p[i]
+            guard b == Bytes.space || b == Bytes.tab || b == Bytes.lf || b == Bytes.cr else { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// `p[from]` is `"`: the index after the closing quote, or `nil` when unterminated.
+    private static func skipString(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> Int? {
+        var i = from + 1
+        while i < n {
+            let b = p[i]
+            if b == 0x22 { return i + 1 }
+            i += b == 0x5C ? 2 : 1
+        }
+        return nil
+    }
+
+    /// Skips any JSON value (string, object, array, number, literal) starting at `from`,
+    /// iteratively; the index after it, or `nil` when it is cut or malformed.
+    private static func skipValue(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> Int? {
+        var i = from
+        guard i < n else { return nil }
+        switch p[i] {
+        case 0x22:
+            return skipString(p, n, i)
+        case 0x7B, 0x5B:
+            var depth = 0
+            while i < n {
+                switch p[i] {
+                case 0x22:
+                    guard let end = skipString(p, n, i) else { return nil }
+                    i = end
+                    continue
+                case 0x7B, 0x5B:
+                    depth += 1
+                case 0x7D, 0x5D:
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                default:
+                    break
+                }
+                i += 1
+            }
+            return nil
+        default:
+            // Number or literal: up to a delimiter.
+            while i < n {
+                let b = p[i]
+                if b == 0x2C || b == 0x7D || b == 0x5D || b == Bytes.space || b == Bytes.tab || b == 0x22 { break }
+                i += 1
+            }
+            return i > from ? i : nil
+        }
+    }
+
+    /// Decodes the JSON string body starting at `from` (after the opening quote) into `dst`.
+    /// All escapes are decoded (`\uXXXX` with surrogate pairs to UTF-8, an unpaired surrogate
+    /// to U+FFFD); an invalid escape is kept literally. Returns the index after the closing
+    /// quote and the bytes written (never more than were read), or `nil` when unterminated.
+    static func decodeString(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int, into dst: UnsafeMutablePointer<UInt8>
+    ) -> (end: Int, written: Int)? {
+        var i = from
+        var o = 0
+        while i < n {
+            // Copy the run up to the next quote or backslash (memchr: log text has few escapes).
+            guard let quote = Bytes.find(0x22, p, from: i, to: n) else { return nil }
+            let backslash = Bytes.find(0x5C, p, from: i, to: quote)
+            let runEnd = backslash ?? quote
+            if runEnd > i {
+                (dst + o).update(from: p + i, count: runEnd - i)
+                o += runEnd - i
+            }
+            i = runEnd
+            if backslash == nil { return (quote + 1, o) }
+            // Backslash.
+            guard i + 1 < n else { return nil }
+            let e = p[i + 1]
+            var decoded: UInt8 = 0
+            switch e {
+            case 0x6E: decoded = Bytes.lf  // n
+            case 0x72: decoded = Bytes.cr  // r
+            case 0x74: decoded = Bytes.tab  // t
+            case 0x62: decoded = 0x08  // b
+            case 0x66: decoded = 0x0C  // f
+            case 0x22, 0x5C, 0x2F: decoded = e  // " \ /
+            case 0x75:  // u
+                if let unit = hex4(p, n, i + 2) {
+                    i += 6
+                    var scalar = UInt32(0xFFFD)
+                    if unit >= 0xD800, unit <= 0xDBFF {
+                        if i + 1 < n, p[i] == 0x5C, p[i + 1] == 0x75, let low = hex4(p, n, i + 2), low >= 0xDC00,
+                            low <= 0xDFFF
+                        {
+                            scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        }
+                    } else if unit < 0xDC00 || unit > 0xDFFF {
+                        scalar = unit
+                    }
+                    o += UTF8Out.write(scalar, dst + o)
+                    continue
+                }
+                // Invalid \u: keep the backslash; the rest is copied as text.
+                dst[o] = 0x5C
+                o += 1
+                i += 1
+                continue
+            default:
+                // Invalid escape: kept literally.
+                dst[o] = 0x5C
+                dst[o + 1] = e
+                o += 2
+                i += 2
+                continue
+            }
+            dst[o] = decoded
+            o += 1
+            i += 2
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func hex4(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> UInt32? {
+        guard from + 4 <= n else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let b = p[from + k]
+            let d: UInt8
+            if Bytes.isDigit(b) {
+                d = b &- 0x30
+            } else if (b | 0x20) &- 0x61 < 6 {
+                d = (b | 0x20) &- 0x61 &+ 10
+            } else {
+                return nil
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+}
+
+/// UTF-8 encoding of one scalar into caller memory.
+enum UTF8Out {
+    /// Writes `scalar` (a valid scalar or U+FFFD) as UTF-8 at `dst`; returns the byte count (1–4).
+    @inline(__always)
+    static func write(_ scalar: UInt32, _ dst: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            dst[0] = UInt8(truncatingIfNeeded: scalar)
+            return 1
+        case 0x80..<0x800:
+            dst[0] = UInt8(truncatingIfNeeded: 0xC0 | scalar >> 6)
+            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            dst[0] = UInt8(truncatingIfNeeded: 0xE0 | scalar >> 12)
+            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F)
+            dst[2] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
+            return 3
+        default:
+            dst[0] = UInt8(truncatingIfNeeded: 0xF0 | scalar >> 18)
+            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 12 & 0x3F)
+            dst[2] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F)
+            dst[3] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
+            return 4
+        }
+    }
+}
