@@ -9,7 +9,7 @@ func bodyFields(_ text: String) -> [String: String] {
 }
 
 @Suite("ErrorBody: shapes")
-struct ErrorBodyShapeTests {
+struct ValuesErrorBodyShapeTests {
     @Test("Python repr: Azure content filter with innererror / content_filter_result")
     func contentFilterRepr() {
         let fields = bodyFields(
@@ -193,7 +193,7 @@ struct ErrorBodyShapeTests {
 }
 
 @Suite("ErrorBody: hostile input")
-struct ErrorBodyHostileTests {
+struct ValuesErrorBodyHostileTests {
     @Test("Unbalanced quote: what was parsed before it is kept")
     func unbalancedQuote() {
         let fields = bodyFields("Error code: 401 - {'error': {'code': 'invalid_api_key', 'message': 'Incorrect API key")
