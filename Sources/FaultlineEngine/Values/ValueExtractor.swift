@@ -1,3 +1,4 @@
+import FaultlineModel
 import FaultlineRegex
 
 /// Extracts the concrete values a report quotes — status, provider error code, exception chain,
@@ -19,6 +20,7 @@ public struct ValueExtractor: Sendable {
         let quote: Int?
         let https: Int?
         let package: Int?
+        let path: Int?
     }
 
     /// Patterns grouped for one literal scan: `always` run whatever the text; `byLiteral[i]`
@@ -68,6 +70,7 @@ public struct ValueExtractor: Sendable {
     /// Scanner over ``versionLiterals``: a line without any of them has no versions.
     let versionGate: LiteralSetScanner
     let hostPatterns: [Compiled]
+    let requestLinePath: Compiled?
     let exceptionAtLineStart: Compiled?
     let exceptionInLine: Compiled?
 
@@ -81,6 +84,7 @@ public struct ValueExtractor: Sendable {
             ValueSpec(key: "host", pattern: ValuePatterns.urlHost, options: .caseless),
             ValueSpec(key: "host", pattern: ValuePatterns.bareAzureHost, options: .caseless),
         ].compactMap(Self.compile)
+        requestLinePath = Self.compile(ValueSpec(key: "path", pattern: ValuePatterns.requestLinePath))
         exceptionAtLineStart = Self.compile(
             ValueSpec(key: "exception", pattern: ValuePatterns.exceptionAtLineStart, options: .multiline))
         exceptionInLine = Self.compile(ValueSpec(key: "exception", pattern: ValuePatterns.exceptionInLine))
@@ -88,19 +92,20 @@ public struct ValueExtractor: Sendable {
 
     /// Number of patterns that compiled (for tests: every table entry must compile).
     var compiledPatternCount: Int {
-        event.patterns.count + versionGroup.patterns.count + hostPatterns.count
+        event.patterns.count + versionGroup.patterns.count + hostPatterns.count + (requestLinePath == nil ? 0 : 1)
             + (exceptionAtLineStart == nil ? 0 : 1) + (exceptionInLine == nil ? 0 : 1)
     }
 
     /// Number of patterns in the tables.
-    static var tablePatternCount: Int { ValuePatterns.event.count + ValuePatterns.versions.count + 4 }
+    static var tablePatternCount: Int { ValuePatterns.event.count + ValuePatterns.versions.count + 5 }
 
     private static func compile(_ spec: ValueSpec) -> Compiled? {
         guard let regex = try? Regex(spec.pattern, options: spec.options), let value = regex.groupIndexByName["v"]
         else { return nil }
         return Compiled(
             spec: spec, regex: regex, value: value, quote: regex.groupIndexByName["q"],
-            https: regex.groupIndexByName["s"], package: regex.groupIndexByName["p"])
+            https: regex.groupIndexByName["s"], package: regex.groupIndexByName["p"],
+            path: regex.groupIndexByName["path"])
     }
 
     /// Literals of which one must occur (ASCII case-insensitively) in a line for
@@ -111,11 +116,17 @@ public struct ValueExtractor: Sendable {
 
     /// Values found in one event's text; a key is present only when its value was found.
     ///
-    /// Keys: `status`, `error_code`, `error_type`, `exception`, `host`, `deployment`,
-    /// `api_version`, `model`, `retry_count`, `retry_after`, `request_id`, `stream`. Where a value
-    /// occurs more than once the earliest occurrence wins, except `deployment` (the URL path
-    /// first, then explicit settings), `host` (API hosts before any other host), `retry_count`
-    /// (the largest) and `exception` (the whole chain, outermost to innermost).
+    /// Keys: the names of ``standardNames`` except `version.<package>` (see
+    /// ``versions(inLine:using:)``). Where a pattern value occurs more than once the earliest
+    /// occurrence wins, except `deployment` (the URL path first, then explicit settings), `host` and
+    /// `path` (API hosts before any other host; `path` is the path of the URL that gave `host`),
+    /// `retry_count` (the largest) and `exception` (the whole chain, outermost to innermost).
+    ///
+    /// The event's error body (``ErrorBody/find(in:)``) is read last: for every key it states
+    /// (`error.code`, `error.type`, `error.message`, `error.param`, `status`, `error.inner_code`,
+    /// `content_filter.category`, `content_filter.severity`) its value replaces the pattern value;
+    /// patterns supply the keys the body lacks. `error.message` is passed through
+    /// `Redactor.redact(_:)`.
     public func values(in text: String, using scratch: MatchScratch) -> [String: String] {
         var copy = text
         return copy.withUTF8 { buffer in values(in: buffer, using: scratch) }
@@ -149,7 +160,15 @@ public struct ValueExtractor: Sendable {
         }
         for (key, entry) in best { result[key] = entry.value }
         for (key, number) in maximum { result[key] = String(number) }
-        if let host = host(in: text, using: scratch) { result["host"] = host }
+        let endpoint = host(in: text, using: scratch)
+        if let host = endpoint?.host { result["host"] = host }
+        if let path = endpoint?.path ?? requestPath(in: text, using: scratch) { result["path"] = path }
+        if let body = ErrorBody.find(in: text) {
+            for (key, value) in body.fields { result[key] = value }
+        }
+        if let message = result["error.message"] {
+            result["error.message"] = Redactor.redact(Self.withoutKeyEcho(message))
+        }
         if let chain = exceptionChain(in: text, using: scratch) { result["exception"] = chain }
         return result
     }
@@ -227,6 +246,11 @@ public struct ValueExtractor: Sendable {
         case .triesToRetries:
             guard let tries = Int(value), tries >= 1 else { return nil }
             return String(tries - 1)
+        case .trimmed:
+            while let last = value.last, last == " " || last == "\t" || last == "," || last == ";" {
+                value.removeLast()
+            }
+            return value.isEmpty ? nil : value
         }
     }
 
@@ -251,22 +275,58 @@ public struct ValueExtractor: Sendable {
         return "\(whole).\(padded)"
     }
 
+    /// `message` with the key that OpenAI echoes after `API key provided: ` replaced by
+    /// `[REDACTED]`, even when masked (`sk-abc****wxyz`); an unexpanded reference (`$VAR`,
+    /// `${VAR}`, `%VAR%`, `os.environ…`, `<…>`) is kept, as it is evidence and no secret.
+    static func withoutKeyEcho(_ message: String) -> String {
+        let marker = "API key provided: "
+        guard let range = message.firstRange(of: marker) else { return message }
+        let rest = message[range.upperBound...]
+        var token = rest.prefix { !$0.isWhitespace }
+        while let last = token.last, last == "." || last == "," { token.removeLast() }
+        guard !token.isEmpty else { return message }
+        for kept in ["$", "%", "<", "os.environ"] where token.hasPrefix(kept) { return message }
+        return String(message[..<range.upperBound]) + "[REDACTED]" + String(rest[token.endIndex...])
+    }
+
     // MARK: host
 
-    /// The API host: the best-ranked host (``ValuePatterns/hostRank(_:https:)``), earliest within a rank.
-    private func host(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> String? {
+    /// The API host: the best-ranked host (``ValuePatterns/hostRank(_:https:)``), earliest within a
+    /// rank, with the path of its URL (when it has one beyond `/`).
+    private func host(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> (
+        host: String, path: String?
+    )? {
         guard Self.containsAny(text, ["http", ".azure.com"]) else { return nil }  // every host pattern needs one
-        var best: (rank: Int, start: Int, host: String)? = nil
+        var best: (rank: Int, start: Int, host: String, path: String?)? = nil
         for pattern in hostPatterns {
             for found in allValues(pattern, in: text, using: scratch) {
                 let host = found.value.lowercased()
                 let https = pattern.https.flatMap { found.match.range($0) }.map { !$0.isEmpty } ?? true
                 guard !host.contains(".."), let rank = ValuePatterns.hostRank(host, https: https) else { continue }
                 if let current = best, (current.rank, current.start) <= (rank, found.start) { continue }
-                best = (rank, found.start, host)
+                let path = pattern.path.flatMap { found.match.range($0) }.flatMap { range in
+                    Self.cleanPath(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
+                }
+                best = (rank, found.start, host, path)
             }
         }
-        return best?.host
+        return best.map { ($0.host, $0.path) }
+    }
+
+    /// The path of an HTTP request line (`"POST /v1/chat/completions HTTP/1.1"`), when no URL gave one.
+    private func requestPath(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> String? {
+        guard let pattern = requestLinePath,
+            Self.containsAny(text, ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"])
+        else { return nil }
+        return firstValue(pattern, in: text, using: scratch).flatMap { Self.cleanPath($0.value) }
+    }
+
+    /// A URL path without JSON escapes (`\/`) and trailing punctuation; `nil` for an empty path or `/`.
+    static func cleanPath(_ raw: String) -> String? {
+        var path = ""
+        for character in raw where character != "\\" { path.append(character) }
+        while let last = path.last, ".,;:)]}".contains(last) { path.removeLast() }
+        return path.count > 1 ? path : nil
     }
 
     // MARK: exception
@@ -351,9 +411,15 @@ public struct ValueExtractor: Sendable {
 }
 
 extension ValueExtractor {
-    /// The value names the extractor can produce; a rule may quote any of them as `{name}`.
+    /// The value names the extractor can produce; a rule may quote any of them as `{name}`, and a
+    /// rule's `where:` may test them. Package versions are named `version.<package>`
+    /// (``standardPrefixes``). Sources are listed in `docs/values.md`.
     public static let standardNames: Set<String> = [
-        "status", "error_code", "error_type", "exception", "host", "deployment", "api_version", "model",
-        "retry_count", "retry_after", "request_id", "stream",
+        "status", "error.code", "error.type", "error.message", "error.param", "error.inner_code",
+        "content_filter.category", "content_filter.severity", "exception", "request_id", "host", "path",
+        "deployment", "api_version", "model", "stream", "retry_count", "retry_after", "user_agent",
     ]
+
+    /// Prefixes of value names that are standard whatever follows (`version.Azure.AI.OpenAI`).
+    public static let standardPrefixes: Set<String> = ["version."]
 }

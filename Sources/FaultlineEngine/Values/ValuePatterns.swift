@@ -20,6 +20,8 @@ enum ValueTransform: Sendable {
     case millisecondsToSeconds
     /// A count of tries, reported as retries (`4` → `3`).
     case triesToRetries
+    /// Trailing spaces, tabs, `,` and `;` removed (header values read to the end of a line).
+    case trimmed
 }
 
 /// Which captured values are rejected.
@@ -67,7 +69,7 @@ enum ValuePatterns {
         ValueSpec(
             key: "status",
             pattern:
-                #"(?<![\w-])['"]?(?:status|statuscode|status_code|http_status|http_status_code)['"]?\s{0,3}[:=]\s{0,3}['"]?"#
+                #"(?<![\w-])['"]?(?:status|statuscode|status_code|http_status|http_status_code|response_code)['"]?\s{0,3}[:=]\s{0,3}['"]?"#
                 + statusCode,
             options: .caseless),
         ValueSpec(key: "status", pattern: #"\bHTTP "# + statusCode + #"(?=\s?[(:-])"#),
@@ -81,27 +83,49 @@ enum ValuePatterns {
         ValueSpec(key: "status", pattern: #"\bError: "# + statusCode + #" (?=[A-Z])"#),
         ValueSpec(key: "status", pattern: #"\bHTTP Response: \S{1,10} \S{1,2000} "?"# + statusCode + " "),
 
-        // MARK: error_code
+        // MARK: error.code
         ValueSpec(
-            key: "error_code",
+            key: "error.code",
             pattern: #"(?<![\w.-])['"]?code['"]?\s{0,3}[:=]\s{0,3}['"](?<v>[A-Za-z0-9][\w.-]{0,79})['"]"#,
             options: .caseless, check: .notPlaceholder),
         ValueSpec(
-            key: "error_code", pattern: #"['"]code['"]\s{0,3}:\s{0,3}(?<v>[2-5][0-9][0-9])(?![0-9])"#,
+            key: "error.code", pattern: #"['"]code['"]\s{0,3}:\s{0,3}(?<v>[2-5][0-9][0-9])(?![0-9])"#,
             options: .caseless),
         ValueSpec(
-            key: "error_code",
+            key: "error.code",
             pattern: #"(?<![\w-])['"]?error_?code['"]?\s{0,3}[:=][ \t]{0,3}['"]?(?<v>[A-Za-z0-9][\w.-]{0,79})"#,
             options: .caseless, check: .notPlaceholder),
-        ValueSpec(key: "error_code", pattern: #"\bHTTP [2-5][0-9][0-9] \((?:[\w.-]*:\s?)?(?<v>[\w.-]{1,80})\)"#),
+        ValueSpec(key: "error.code", pattern: #"\bHTTP [2-5][0-9][0-9] \((?:[\w.-]*:\s?)?(?<v>[\w.-]{1,80})\)"#),
 
-        // MARK: error_type
+        // MARK: error.message
+        // openai-python 0.x: error_message='…' (or "…" when the text holds ')
+        ValueSpec(key: "error.message", pattern: #"\berror_message='(?<v>(?:[^'\\\r\n]++|\\.)++)'"#),
+        ValueSpec(key: "error.message", pattern: #"\berror_message="(?<v>(?:[^"\\\r\n]++|\\.)++)""#),
+        // OpenAI .NET / System.ClientModel: HTTP 429 (429), a blank line, then the message
         ValueSpec(
-            key: "error_type",
+            key: "error.message",
+            pattern: #"\bHTTP [2-5][0-9][0-9] \([^)\r\n]{0,100}\)[ \t]*\r?\n[ \t]*\r?\n[ \t]*(?<v>[^\s][^\r\n]{0,999})"#
+        ),
+        // openai-node: `Error: 500 The server had an error…`, `AuthenticationError: 401 Incorrect API key…`
+        ValueSpec(key: "error.message", pattern: #"\b[A-Za-z]{0,40}Error: [2-5][0-9][0-9] (?<v>[A-Z][^\r\n]{0,999})"#),
+
+        // MARK: error.param
+        ValueSpec(
+            key: "error.param", pattern: #"\berror_param=['"]?(?<v>[A-Za-z_][\w.-]{0,79})"#, check: .notPlaceholder),
+
+        // MARK: user_agent
+        ValueSpec(
+            key: "user_agent",
+            pattern: #"(?<![\w-])['"]?user-agent['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[^\s'"\\][^\r\n'"\\]{0,299})"#,
+            options: .caseless, transform: .trimmed),
+
+        // MARK: error.type
+        ValueSpec(
+            key: "error.type",
             pattern:
                 #"(?<![\w-])['"]?(?:type|error_type)['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[a-z][a-z_]{1,60}(?:_error|_quota|_exceeded))\b"#,
             options: .caseless),
-        ValueSpec(key: "error_type", pattern: #"\bHTTP [2-5][0-9][0-9] \((?<v>[\w.-]{1,80}):\s?[\w.-]{1,80}\)"#),
+        ValueSpec(key: "error.type", pattern: #"\bHTTP [2-5][0-9][0-9] \((?<v>[\w.-]{1,80}):\s?[\w.-]{1,80}\)"#),
 
         // MARK: deployment (priority order)
         // Case-sensitive: RBAC data actions spell `Microsoft.CognitiveServices/accounts/OpenAI/deployments/…`.
@@ -186,10 +210,17 @@ enum ValuePatterns {
     /// Hosts in URLs (`http://`, `https://`, also JSON-escaped `https:\/\/`); credentials in the
     /// authority (`user:pass@`) are skipped, never captured. `s` is set for https.
     static let urlHost =
-        #"\bhttp(?<s>s?):(?:\\?/){2}(?:[^\s/@'"<>]{1,200}@)?(?<v>[a-z0-9](?:[a-z0-9-]{0,62}\.){0,8}[a-z0-9-]{0,62}[a-z0-9])"#
+        #"\bhttp(?<s>s?):(?:\\?/){2}(?:[^\s/@'"<>]{1,200}@)?(?<v>[a-z0-9](?:[a-z0-9-]{0,62}\.){0,8}[a-z0-9-]{0,62}[a-z0-9])(?::[0-9]{1,5})?"#
+        + urlPath
     /// Azure OpenAI / AI Services hosts written without a scheme (`azure_endpoint=contoso.openai.azure.com`).
     static let bareAzureHost =
-        #"(?<![\w.-])(?<v>[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com))(?![\w-])"#
+        #"(?<![\w.-])(?<v>[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,4}\.(?:openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com))(?![\w-])(?::[0-9]{1,5})?"#
+        + urlPath
+    /// The path of a URL (group `path`): segments after the authority, up to a query, fragment,
+    /// quote, space or backslash that does not escape a `/`.
+    static let urlPath = #"(?<path>(?>\\?/[^\s?#'"<>\\|`]{0,200}){0,30})"#
+    /// The path of an HTTP request line: `POST /v1/chat/completions HTTP/1.1`.
+    static let requestLinePath = #"\b(?:GET|POST|PUT|PATCH|DELETE) (?<v>/[^\s?#'"<>\\|`]{1,1000})"#
 
     /// Hosts that are never the API host: documentation, portals, identity endpoints, and the
     /// bare service domains that appear as token audiences.
@@ -229,9 +260,11 @@ enum ValuePatterns {
     static let exceptionAtLineStart =
         #"(?:^|\\n|:\s?")[ \t]{0,40}(?:--->[ \t]{0,4}|Unhandled exception\.[ \t]{0,4})?(?<v>(?:[A-Za-z_][A-Za-z0-9_]{0,80}\.){0,12}[A-Za-z_][A-Za-z0-9_]{0,80}(?:Error|Exception|Timeout|Failure|Interrupt|Exit))(?=:[ \t]|:?[ \t]*(?:\r?$|\\r|\\n))"#
     /// Fallback when no line starts with an exception: a qualified SDK exception class quoted
-    /// mid-line, as litellm and loggers print them (`Error during LLM inference: litellm.AuthenticationError: …`).
+    /// mid-line, as litellm and loggers print them (`Error during LLM inference: litellm.AuthenticationError: …`),
+    /// or an unqualified openai-node / openai-python status error class followed by a status
+    /// (`Unhandled error type AuthenticationError: 401 …`, as LibreChat logs them).
     static let exceptionInLine =
-        #"(?<![\w.])(?<v>(?:litellm|openai|httpx|httpcore|requests|aiohttp|azure|Azure|System|Microsoft|OpenAI)(?:\.[A-Za-z_][A-Za-z0-9_]{0,80}){0,8}\.[A-Za-z_][A-Za-z0-9_]{0,80}(?:Error|Exception|Timeout))(?=:)"#
+        #"(?<![\w.])(?<v>(?:litellm|openai|httpx|httpcore|requests|aiohttp|azure|Azure|System|Microsoft|OpenAI)(?:\.[A-Za-z_][A-Za-z0-9_]{0,80}){0,8}\.[A-Za-z_][A-Za-z0-9_]{0,80}(?:Error|Exception|Timeout)(?=:)|(?:BadRequest|Authentication|PermissionDenied|NotFound|Conflict|UnprocessableEntity|RateLimit|InternalServer)Error(?=: (?:Error code: )?[2-5][0-9][0-9]\b))"#
     /// Class names too generic to report on their own.
     static let genericExceptions: Set<String> = ["Error", "Exception"]
 

@@ -40,11 +40,11 @@ struct ValuesEventTests {
             """
         let values = eventValues(event)
         #expect(values["status"] == "404")
-        #expect(values["error_code"] == "DeploymentNotFound")
+        #expect(values["error.code"] == "DeploymentNotFound")
         #expect(values["exception"] == "openai.NotFoundError")
         #expect(values["model"] == "gpt4o-prod")
         #expect(values["stream"] == "false")
-        for absent in ["host", "deployment", "api_version", "retry_count", "retry_after", "request_id", "error_type"] {
+        for absent in ["host", "deployment", "api_version", "retry_count", "retry_after", "request_id", "error.type"] {
             #expect(values[absent] == nil, "\(absent) = \(values[absent] ?? "")")
         }
     }
@@ -57,7 +57,7 @@ struct ValuesEventTests {
         let values = eventValues(event)
         #expect(values["exception"] == "litellm.exceptions.RateLimitError")
         #expect(values["status"] == "429")
-        #expect(values["error_code"] == "429")
+        #expect(values["error.code"] == "429")
         #expect(values["api_version"] == "2024-06-01")
         #expect(values["retry_after"] == "17")
         #expect(values["retry_count"] == "2")
@@ -90,7 +90,7 @@ struct ValuesEventTests {
         #expect(values["retry_count"] == "1")
         // the token audience is not an API host
         #expect(values["host"] == nil)
-        #expect(values["error_code"] == nil)
+        #expect(values["error.code"] == nil)
     }
 
     @Test(".NET fail: block with RequestFailedException, headers and inner exception")
@@ -125,7 +125,7 @@ struct ValuesEventTests {
         let values = eventValues(event)
         #expect(values["exception"] == "Azure.RequestFailedException -> System.ClientModel.ClientResultException")
         #expect(values["status"] == "429")
-        #expect(values["error_code"] == "429")
+        #expect(values["error.code"] == "429")
         #expect(values["api_version"] == "2024-02-01")
         #expect(values["retry_after"] == "14")
         #expect(values["request_id"] == "0e9d8c7b-6a5f-4e4d-9c3b-2a1f0e9d8c7b")
@@ -172,7 +172,7 @@ struct ValuesEventTests {
         #expect(values["status"] == "401")
         #expect(values["request_id"] == "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e")
         #expect(values["host"] == nil)
-        #expect(values["error_code"] == nil)
+        #expect(values["error.code"] == nil)
         #expect(values["deployment"] == nil)
     }
 
@@ -201,8 +201,8 @@ struct ValuesEventTests {
             values["exception"]
                 == "Microsoft.SemanticKernel.HttpOperationException -> System.ClientModel.ClientResultException")
         #expect(values["status"] == "401")
-        #expect(values["error_code"] == "PermissionDenied")
-        #expect(values["error_type"] == nil)
+        #expect(values["error.code"] == "PermissionDenied")
+        #expect(values["error.type"] == nil)
         // `{deployment-id}` is a template, not a deployment name
         #expect(values["deployment"] == nil)
         #expect(values["host"] == nil)
@@ -213,8 +213,8 @@ struct ValuesEventTests {
         let values = eventValues(
             "System.ClientModel.ClientResultException: HTTP 403 (invalid_request_error: model_not_found)")
         #expect(values["status"] == "403")
-        #expect(values["error_code"] == "model_not_found")
-        #expect(values["error_type"] == "invalid_request_error")
+        #expect(values["error.code"] == "model_not_found")
+        #expect(values["error.type"] == "invalid_request_error")
         #expect(values["exception"] == "System.ClientModel.ClientResultException")
     }
 
@@ -230,7 +230,7 @@ struct ValuesEventTests {
         let values = eventValues(event)
         #expect(values["status"] == "401")
         #expect(values["exception"] == nil)
-        #expect(values["error_code"] == nil)
+        #expect(values["error.code"] == nil)
         #expect(values["host"] == nil)
     }
 
@@ -255,7 +255,7 @@ struct ValuesEventTests {
         #expect(values["deployment"] == "gpt-4o")
         #expect(values["api_version"] == "2024-06-01")
         #expect(values["model"] == nil)
-        #expect(values["error_code"] == nil)
+        #expect(values["error.code"] == nil)
         #expect(values["exception"] == nil)
     }
 
@@ -280,8 +280,8 @@ struct ValuesEventTests {
         #expect(values["model"] == "azure/o1")
         #expect(values["deployment"] == "o1")
         #expect(values["status"] == "400")
-        #expect(values["error_code"] == "unsupported_value")
-        #expect(values["error_type"] == "invalid_request_error")
+        #expect(values["error.code"] == "unsupported_value")
+        #expect(values["error.type"] == "invalid_request_error")
         #expect(values["exception"] == "litellm.BadRequestError")
         // "'stream' does not support true" is not a stream setting
         #expect(values["stream"] == nil)
@@ -392,9 +392,9 @@ struct ValuesEventTests {
             """
             openai.BadRequestError: Error code: 400 - {'error': {'message': "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", 'type': None, 'param': 'prompt', 'code': 'content_filter', 'status': 400, 'innererror': {'code': 'ResponsibleAIPolicyViolation', 'content_filter_result': {'hate': {'filtered': True, 'severity': 'high'}}}}}
             """)
-        #expect(values["error_code"] == "content_filter")
+        #expect(values["error.code"] == "content_filter")
         #expect(values["status"] == "400")
-        #expect(values["error_type"] == nil)
+        #expect(values["error.type"] == nil)
     }
 
     @Test("Quota, invalid key and context length codes")
@@ -402,8 +402,8 @@ struct ValuesEventTests {
         let quota = eventValues(
             "openai.RateLimitError: Error code: 429 - {'error': {'message': 'You exceeded your current quota, please check your plan and billing details.', 'type': 'insufficient_quota', 'param': None, 'code': 'insufficient_quota'}}"
         )
-        #expect(quota["error_code"] == "insufficient_quota")
-        #expect(quota["error_type"] == "insufficient_quota")
+        #expect(quota["error.code"] == "insufficient_quota")
+        #expect(quota["error.type"] == "insufficient_quota")
         let key = eventValues(
             """
                   Status: 401 (Unauthorized)
@@ -413,13 +413,13 @@ struct ValuesEventTests {
                   {"error": {"message": "Incorrect API key provided: github_p****zyNF.", "type": "invalid_request_error", "param": null, "code": "invalid_api_key"}}
             """)
         #expect(key["status"] == "401")
-        #expect(key["error_code"] == "invalid_api_key")
-        #expect(key["error_type"] == "invalid_request_error")
+        #expect(key["error.code"] == "invalid_api_key")
+        #expect(key["error.type"] == "invalid_request_error")
         #expect(!key.values.contains { $0.contains("****") })
         let context = eventValues(
             #"openai.BadRequestError: Error code: 400 - {'error': {'message': "This model's maximum context length is 128000 tokens.", 'type': 'invalid_request_error', 'param': 'messages', 'code': 'context_length_exceeded'}}"#
         )
-        #expect(context["error_code"] == "context_length_exceeded")
+        #expect(context["error.code"] == "context_length_exceeded")
     }
 
     @Test("Status keywords: node, python kwargs, retry wording; first wins")
@@ -639,7 +639,7 @@ struct ValuesHostileInputTests {
             values = bytes.withUnsafeBufferPointer { valuesExtractor.values(in: $0, using: scratch) }
         }
         #expect(values["status"] == "404")
-        #expect(values["error_code"] == "DeploymentNotFound")
+        #expect(values["error.code"] == "DeploymentNotFound")
         #expect(values["exception"] == "openai.NotFoundError")
         #expect(elapsed < .seconds(10), "took \(elapsed)")
         let versions = bytes.withUnsafeBufferPointer { valuesExtractor.versions(inLine: $0, using: scratch) }
