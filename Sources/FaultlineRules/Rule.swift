@@ -132,7 +132,7 @@ public struct Rule: Sendable {
     public let origin: RuleOrigin
 
     /// The grouping values used when a rule does not say `group_by`.
-    public static let defaultGroupBy = ["status", "error_code", "host", "deployment"]
+    public static let defaultGroupBy = ["status", "error.code", "host", "deployment"]
 
     /// Whether this rule looks at a file with this name (its last path component).
     public func applies(toFileNamed name: String) -> Bool {

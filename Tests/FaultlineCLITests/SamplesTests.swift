@@ -239,7 +239,7 @@ private let expectations: [SampleExpectation] = [
         let r = try CLIRunner.run(["explain", CLIRunner.sample("lookalike-deployment-not-found.log") + ":9"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("MATCH  deployment-not-found"))
-        #expect(r.stdout.contains("error_code = DeploymentNotFound"))
+        #expect(r.stdout.contains("error.code = DeploymentNotFound"))
         #expect(r.stdout.contains("     9 > "))
         let bad = try CLIRunner.run(["explain", CLIRunner.sample("lookalike-deployment-not-found.log") + ":99999"])
         #expect(bad.status == 2)
