@@ -454,13 +454,17 @@ final class JSONRecordParser {
         }
     }
 
-    /// The time field as written, or converted to ISO 8601 when it is a Unix epoch number.
+    /// The time field as written (trailing spaces dropped), or converted to ISO 8601 when it is a Unix epoch number.
     func time(_ index: Int) -> String? {
         guard index >= 0, index < fields.count else { return nil }
         let f = fields[index]
         let v = UnsafeBufferPointer(start: line.base + f.valueStart, count: f.valueEnd - f.valueStart)
         if f.kind == .scalar { return JSONText.isoFromEpoch(v) ?? String(decoding: v, as: UTF8.self) }
-        return JSONText.string(v, escaped: f.kind == .escapedString)
+        // .NET's console formatter writes its TimestampFormat with a trailing space.
+        var e = v.count
+        while e > 0, v[e - 1] == 0x20 { e -= 1 }
+        guard e > 0 else { return nil }
+        return JSONText.string(UnsafeBufferPointer(rebasing: v[0..<e]), escaped: f.kind == .escapedString)
     }
 
     /// The value at dotted `path` (the first one when arrays repeat it).
