@@ -111,25 +111,29 @@ extension EventAssembler {
     private func endBlock(_ block: Block, _ number: Int, _ rawRange: Range<Int>) -> Bool {
         let p = text.base
         let start = block.start
-        var w = start
-        var r = start
-        let end = text.count
-        while r < end {
-            let b = p[r]
-            if b == 0x0D {
-                r += 1
-                if r < end, p[r] == 0x0A { continue }
-                p[w] = 0x0A
+        var w = text.count
+        // CR and ESC are rare: compact only when one is present.
+        if memchr(p + start, 0x0D, w - start) != nil || memchr(p + start, 0x1B, w - start) != nil {
+            w = start
+            var r = start
+            let end = text.count
+            while r < end {
+                let b = p[r]
+                if b == 0x0D {
+                    r += 1
+                    if r < end, p[r] == 0x0A { continue }
+                    p[w] = 0x0A
+                    w += 1
+                    continue
+                }
+                if b == 0x1B {
+                    r = JSONText.escapeEnd(p, r, end)
+                    continue
+                }
+                p[w] = b
                 w += 1
-                continue
+                r += 1
             }
-            if b == 0x1B {
-                r = JSONText.escapeEnd(p, r, end)
-                continue
-            }
-            p[w] = b
-            w += 1
-            r += 1
         }
         // Trim blank lines at both ends.
         var first = start
@@ -141,15 +145,15 @@ extension EventAssembler {
         }
         var last = w
         while last > first {
-            var s = last
-            while s > first, p[s - 1] != 0x0A { s -= 1 }
-            var blank = true
-            for k in s..<last where p[k] != 0x20 && p[k] != 0x09 {
-                blank = false
+            var k = last
+            while k > first, p[k - 1] == 0x20 || p[k - 1] == 0x09 { k -= 1 }
+            if k == first {
+                last = first
+            } else if p[k - 1] == 0x0A {
+                last = k - 1
+            } else {
                 break
             }
-            guard blank else { break }
-            last = s > first ? s - 1 : first
         }
         guard last > first, lines.count < options.maxEventLines else {
             discard(block)
@@ -158,14 +162,15 @@ extension EventAssembler {
         if first > start { memmove(p + start, p + first, last - first) }
         let stop = start + last - first
         var s = start
-        while s <= stop {
-            var e = s
-            while e < stop, p[e] != 0x0A { e += 1 }
+        while true {
+            let e =
+                memchr(p + s, 0x0A, stop - s).map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(p) } ?? stop
             lines.append(EventLine(number: number, textRange: s..<e, rawRange: rawRange))
             if lines.count >= options.maxEventLines {
                 text.count = e
                 return true
             }
+            guard e < stop else { break }
             s = e + 1
         }
         text.count = stop

@@ -274,6 +274,17 @@ final class JSONRecordParser {
     private func string() -> (start: Int, end: Int, escaped: Bool, cut: Bool) {
         i += 1
         let s = i
+        // Fast path: the closing quote with no backslash before it.
+        if let q = memchr(p + i, 0x22, n - i) {
+            let e = UnsafeMutableRawPointer(q) - UnsafeMutableRawPointer(p)
+            if memchr(p + i, 0x5C, e - i) == nil {
+                i = e + 1
+                return (s, e, false, false)
+            }
+        } else if memchr(p + i, 0x5C, n - i) == nil {
+            i = n
+            return (s, n, false, true)
+        }
         var escaped = false
         while i < n {
             let b = p[i]
