@@ -41,33 +41,47 @@ public struct AssemblerOptions: Sendable, Hashable {
 /// 5. Caps: an event reaching ``AssemblerOptions/maxEventLines`` or
 ///    ``AssemblerOptions/maxEventBytes`` is flushed and the remaining continuation lines start a new
 ///    event.
+/// 6. JSON lines: a line whose peeled text starts with `{` and parses (tolerantly, in linear time)
+///    as a log record — an object with a message key and a level, time or exception key (Winston,
+///    pino, loguru `serialize=True`, structlog, python-json-logger, Serilog CLEF, .NET JSON console,
+///    Cloud Logging) — is an event of its own whose text is derived from its fields (see
+///    ``EventView/isStructured``). Only a `Traceback (most recent call last):` right after a record
+///    above info joins it. A cut record keeps the fields read so far; any other line starting with
+///    `{` that is not such a record is assembled as text. Other lines pay one byte comparison.
 ///
 /// Lines are copied (memcpy) into buffers reused across events; nothing is allocated per line once
 /// warm. Not thread-safe.
 public final class EventAssembler {
     /// The input the events come from.
     public let source: String
-    private let options: AssemblerOptions
+    let options: AssemblerOptions
     private let emit: (borrowing EventView) -> Void
 
     /// Events emitted so far.
     public private(set) var eventCount: Int = 0
 
-    private var text: Buffer<UInt8>
-    private var raw: Buffer<UInt8>
-    private var lines: Buffer<EventLine>
+    var text: Buffer<UInt8>
+    var raw: Buffer<UInt8>
+    var lines: Buffer<EventLine>
     // The committed part of the pending event; anything beyond is held blank lines.
     private var committedLines = 0
     private var committedText = 0
     private var committedRaw = 0
 
-    private enum Mode: UInt8 {
-        case none, plain, pyFrames, pyMessage, pyChain, netMessage, netContent, netHeaders, netInfo
+    enum Mode: UInt8 {
+        case none, plain, pyFrames, pyMessage, pyChain, netMessage, netContent, netHeaders, netInfo, structured
     }
-    private var mode: Mode = .none
+    var mode: Mode = .none
     private var netSectionSeen = false
     private var netParagraphUsed = false
     private var netFramesSeen = false
+
+    // Two parsers: a record line is parsed into the spare one while the pending event may still
+    // refer to the active one.
+    let parsers = (JSONRecordParser(), JSONRecordParser())
+    var activeParser = 0
+    /// The pending event was built from a record held by the active parser.
+    var pendingRecord: RecordView?
 
     /// Creates an assembler that calls `emit` for each finished event.
     public init(
@@ -91,6 +105,7 @@ public final class EventAssembler {
     /// line does not continue it.
     public func push(_ line: borrowing LineView) {
         let t = line.text
+        if t.count > 1, t[0] == 0x7B, pushRecord(line) { return }
         let indent = Shapes.indentation(t)
         if indent == t.count {
             pushBlank(line)
@@ -140,6 +155,14 @@ public final class EventAssembler {
 
     /// The mode after `c` if it continues the pending event, or `nil` if it starts a new one.
     private func continuation(_ c: Shapes.Buf, indented: Bool, afterBlank: Bool) -> Mode? {
+        if mode == .structured {
+            // A traceback printed right after a JSON record (loguru with a custom serializer).
+            guard !indented, !afterBlank, Shapes.isTracebackStart(c) else { return nil }
+            switch pendingRecord?.level {
+            case .trace?, .debug?, .info?: return nil
+            default: return .pyFrames
+            }
+        }
         if indented {
             switch mode {
             case .netMessage, .netContent, .netHeaders, .netInfo:
@@ -166,7 +189,7 @@ public final class EventAssembler {
             return nil
         }
         switch mode {
-        case .none:
+        case .none, .structured:
             return nil
         case .pyFrames:
             if Shapes.hasPrefix(c, "File \"") { return .pyFrames }
@@ -264,19 +287,19 @@ public final class EventAssembler {
     }
 
     @inline(__always)
-    private func commit() {
+    func commit() {
         committedLines = lines.count
         committedText = text.count
         committedRaw = raw.count
     }
 
-    private func flush() {
+    func flush() {
         if committedLines > 0 {
             let view = EventView(
                 source: source,
                 text: UnsafeBufferPointer(start: text.base, count: committedText),
                 raw: UnsafeBufferPointer(start: raw.base, count: committedRaw),
-                lines: UnsafeBufferPointer(start: lines.base, count: committedLines))
+                lines: UnsafeBufferPointer(start: lines.base, count: committedLines), record: pendingRecord)
             eventCount += 1
             emit(view)
         }
@@ -286,6 +309,7 @@ public final class EventAssembler {
         committedLines = 0
         committedText = 0
         committedRaw = 0
+        pendingRecord = nil
     }
 }
 

@@ -30,17 +30,52 @@ public struct EventView {
     /// The original lines joined with `\n` (no trailing `\n`).
     public let raw: UnsafeBufferPointer<UInt8>
     /// One entry per line, in order; never empty for an emitted event.
+    ///
+    /// For a structured (JSON-lines) record, every line derived from the record carries the
+    /// record's source line number and a ``EventLine/rawRange`` covering the whole original line.
     public let lines: UnsafeBufferPointer<EventLine>
+    /// The JSON record behind the event, when it was built from one.
+    let record: RecordView?
 
     /// Creates a view over caller-owned buffers.
     public init(
         source: String, text: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>,
         lines: UnsafeBufferPointer<EventLine>
     ) {
+        self.init(source: source, text: text, raw: raw, lines: lines, record: nil)
+    }
+
+    init(
+        source: String, text: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>,
+        lines: UnsafeBufferPointer<EventLine>, record: RecordView?
+    ) {
         self.source = source
         self.text = text
         self.raw = raw
         self.lines = lines
+        self.record = record
+    }
+
+    /// `true` when the event was built from a JSON log record (Winston, pino, loguru `serialize`,
+    /// structlog, python-json-logger, Serilog CLEF, .NET JSON console, Cloud Logging `severity`).
+    ///
+    /// Its ``text`` then reads like the equivalent text log: the message, the exception or stack
+    /// string unescaped into lines, then a few `key: value` lines (`cause.code: ECONNREFUSED`,
+    /// `status: 401`); ``raw`` is the original JSON line.
+    public var isStructured: Bool { record != nil }
+
+    /// The value of a JSON record's field by dotted key path (`"level"`, `"cause.code"`,
+    /// `"record.exception.type"`, `"@l"`), or `nil` when the event is not structured or has no
+    /// such field.
+    ///
+    /// Strings are unescaped; numbers, booleans and `null` are returned as written; objects and
+    /// arrays as their JSON text. Array elements are found under the array's own path (the first
+    /// match wins). Only paths up to four keys deep are recorded. A string cut off by a truncated
+    /// line is returned up to the cut.
+    public func field(_ name: String) -> String? {
+        guard let record else { return nil }
+        var name = name
+        return name.withUTF8 { record.parser.value(at: $0) }
     }
 
     /// The source line number of the first line (0 for an empty view).
@@ -76,7 +111,15 @@ public struct EventView {
     /// (`fail:`, `crit:`, `warn:`, `info:`, `dbug:`, `trce:`), systemd (`<3>`), Serilog
     /// (`[04:30:08 ERR]`). When the first line declares none, an event holding a Python traceback
     /// or an exception header (`System.X.YException: …`, `pkg.SomeError: …`) is `.error`.
+    ///
+    /// A structured event returns its record's level (`"level":"error"`, `"level":50`,
+    /// `"@l":"Error"`, a CLEF record without `@l` being `.info`, `"LogLevel":"Error"`,
+    /// `"severity":"ERROR"`, loguru's `record.level.name`); without one, the rules above apply to
+    /// its derived lines.
     public func level() -> LogLevel? {
+        if let record {
+            if let l = record.level { return l }
+        }
         if let l = Shapes.level(lineBytes(0)) { return l }
         for i in lines.indices {
             let t = lineBytes(i)
@@ -90,7 +133,12 @@ public struct EventView {
     /// The first line's timestamp as written (`2025-05-07 21:44:03`, `21:44:03,123`,
     /// `2025-05-07T21:44:03.123Z`, a JSON record's `timestamp`), falling back to a peeled
     /// GitHub Actions / CRI timestamp at the start of the raw line; `nil` when there is none.
+    ///
+    /// A structured event returns its record's time field (`timestamp`, `@t`, `time`,
+    /// `Timestamp`, `asctime`, loguru's `record.time.repr`, …) as written; a Unix epoch number
+    /// (pino's `time`) is converted to `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public func timestamp() -> String? {
+        if let record, let t = record.parser.time(record.time) { return t }
         let t = lineBytes(0)
         if let r = Shapes.timestampRange(t) { return String(decoding: Self.slice(t, r), as: UTF8.self) }
         let raw = rawLineBytes(0)
@@ -106,4 +154,12 @@ public struct EventView {
         }
         return UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)
     }
+}
+
+/// The JSON record behind a structured event: the parser holding its fields (valid until the
+/// assembler parses the next record after this event is emitted), its mapped level and time field.
+struct RecordView {
+    let parser: JSONRecordParser
+    let level: LogLevel?
+    let time: Int
 }

@@ -21,6 +21,11 @@ struct Event: Equatable, CustomStringConvertible {
     var level: LogLevel?
     var timestamp: String?
     var lineTexts: [String]
+    var isStructured = false
+    /// ``EventView/field(_:)`` for each of ``Event/probedFields`` that the event has.
+    var fields: [String: String] = [:]
+
+    static let probedFields = ["level", "cause.code", "@l", "record.exception.type", "err.code", "Category", "status"]
 
     var description: String { "[\(first)-\(last)] \(lineTexts.first ?? "")" }
 }
@@ -57,7 +62,10 @@ func assemble(
             Event(
                 first: ev.firstLine, last: ev.lastLine, numbers: ev.lines.map(\.number),
                 text: String(decoding: ev.text, as: UTF8.self), raw: String(decoding: ev.raw, as: UTF8.self),
-                level: ev.level(), timestamp: ev.timestamp(), lineTexts: ev.lines.indices.map { ev.lineText($0) }))
+                level: ev.level(), timestamp: ev.timestamp(), lineTexts: ev.lines.indices.map { ev.lineText($0) },
+                isStructured: ev.isStructured,
+                fields: Dictionary(
+                    uniqueKeysWithValues: Event.probedFields.compactMap { name in ev.field(name).map { (name, $0) } })))
     }
     let reader = LineReader(
         fileDescriptor: fd, source: "test.log",
