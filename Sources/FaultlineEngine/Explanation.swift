@@ -34,7 +34,8 @@ extension ScanSession {
     {
         var lines: [(number: Int, text: String)] = []
         for i in 0..<event.lines.count {
-            lines.append((event.lines[i].number, Redactor.redact(stripANSI(event.rawLineText(i)))))
+            // The text rules match: wrappers peeled, a JSON record's message and fields as lines.
+            lines.append((event.lines[i].number, Redactor.redact(event.lineText(i))))
         }
         let text = event.textString
         let lower = Array(text.lowercased().utf8)
@@ -82,6 +83,11 @@ extension ScanSession {
                 reasons.append(
                     rule.match.mode == .any
                         ? "needs one of its patterns to match" : "needs all of its patterns to match")
+            }
+            if patternsOK, let filter = rule.fieldFilter {
+                let described = filter.spec.map { "\($0.field)=\($0.expected)" }.joined(separator: ", ")
+                reasons.append(
+                    "where \(described): \(accepted.contains(r) ? "fields match" : "checked on the event's values")")
             }
             if patternsOK, let unless = rule.unless {
                 let hits = unless.patterns.filter { matches($0).0 }

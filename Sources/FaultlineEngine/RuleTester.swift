@@ -27,9 +27,7 @@ public enum RuleTester {
         case buffer4096 = "4096-byte-buffer"
 
         /// The wrappers the ingest layer of this build peels: the variants `rules test` runs.
-        public static let standard: [Variant] = [
-            .plain, .githubTimestamp, .composePrefix, .cri, .ansi, .crlf, .utf8BOM, .buffer1, .buffer7, .buffer4096,
-        ]
+        public static let standard: [Variant] = allCases
 
         /// The example as this wrapper would deliver it, as bytes.
         public func bytes(_ log: String) -> [UInt8] {

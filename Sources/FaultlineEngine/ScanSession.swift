@@ -158,6 +158,8 @@ public final class ScanSession {
     private var order = 0
     private var currentSource = ""
     private var versionLinesLeft = 0
+    /// The values of the event being matched, extracted once when a rule first needs them.
+    private var cachedValues: [String: String]?
     /// Events seen so far in the whole scan (correlation windows count in events).
     private var eventOrdinal = 0
     /// Per rule that some `correlate.after` names: its latest accepted event, per source and over
@@ -247,6 +249,7 @@ public final class ScanSession {
 
     private func match(_ event: borrowing EventView) {
         eventOrdinal += 1
+        cachedValues = nil
         var builtins: BuiltinLiterals = []
         scanner.scan(event.text) { lit in
             builtins.formUnion(literalBuiltins[lit])
@@ -302,7 +305,7 @@ public final class ScanSession {
         }
         if !accepted.isEmpty {
             if builtins.contains(.version) && versionLinesLeft == 0 { recordVersions(event, force: true) }
-            let extracted = rules.extractor.values(in: event.text, using: scratch)
+            let extracted = eventValues(event)
             for a in accepted {
                 var values = extracted
                 for (k, v) in a.values { values[k] = v }
@@ -411,6 +414,11 @@ public final class ScanSession {
             let hits = unless.filter { run($0, event, rule: r) != nil }.count
             if group.mode == .any ? hits > 0 : hits == unless.count { return nil }
         }
+        if let filter = rule.fieldFilter {
+            var all = eventValues(event)
+            for (k, v) in values { all[k] = v }
+            guard filter.matches(all) else { return nil }
+        }
         return (lineIndex(of: start, in: event), values)
     }
 
@@ -463,6 +471,43 @@ public final class ScanSession {
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }
         if let signal, f.signals.isEmpty { f.signals.append(signal) }
         findings[key] = f
+    }
+
+    // MARK: Values
+
+    /// Fields of a JSON log record that hold the values rules test, by value name, in order of
+    /// preference (a value the text already gave wins).
+    static let recordFields: [(name: String, paths: [String])] = [
+        ("error.code", ["cause.code", "err.code", "error.code", "code", "errorCode", "error_code"]),
+        (
+            "status",
+            [
+                "status", "statusCode", "status_code", "cause.status", "err.status", "err.statusCode", "error.status",
+                "response.status",
+            ]
+        ),
+        ("error.type", ["cause.type", "err.type", "error.type", "type"]),
+        ("error.message", ["cause.message", "err.message", "error.message"]),
+        ("request_id", ["requestID", "request_id", "requestId", "cause.requestID", "req_id"]),
+        ("model", ["model", "cause.model"]),
+    ]
+
+    /// The event's values: extracted from its text, completed from its record's fields.
+    private func eventValues(_ event: borrowing EventView) -> [String: String] {
+        if let cachedValues { return cachedValues }
+        var values = rules.extractor.values(in: event.text, using: scratch)
+        if event.isStructured {
+            for (name, paths) in Self.recordFields where values[name] == nil {
+                for path in paths {
+                    if let v = event.field(path), !v.isEmpty, v.count <= 512, !v.hasPrefix("{"), !v.hasPrefix("[") {
+                        values[name] = v
+                        break
+                    }
+                }
+            }
+        }
+        cachedValues = values
+        return values
     }
 
     // MARK: Built-in steps

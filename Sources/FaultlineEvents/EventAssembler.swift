@@ -65,6 +65,7 @@ public final class EventAssembler {
     var lines: Buffer<EventLine>
     // The committed part of the pending event; anything beyond is held blank lines.
     private var committedLines = 0
+    private var firstMarker: CIMarker = .none
     private var committedText = 0
     private var committedRaw = 0
 
@@ -278,6 +279,8 @@ public final class EventAssembler {
         if lines.count > 0 {
             text.append(0x0A)
             raw.append(0x0A)
+        } else {
+            firstMarker = line.marker
         }
         let ts = text.count
         text.append(line.text)
@@ -299,7 +302,8 @@ public final class EventAssembler {
                 source: source,
                 text: UnsafeBufferPointer(start: text.base, count: committedText),
                 raw: UnsafeBufferPointer(start: raw.base, count: committedRaw),
-                lines: UnsafeBufferPointer(start: lines.base, count: committedLines), record: pendingRecord)
+                lines: UnsafeBufferPointer(start: lines.base, count: committedLines), record: pendingRecord,
+                ciMarker: firstMarker)
             eventCount += 1
             emit(view)
         }

@@ -1,3 +1,4 @@
+import FaultlineIngest
 import FaultlineModel
 
 /// Where one line of an event sits in the event's buffers.
@@ -36,6 +37,8 @@ public struct EventView {
     public let lines: UnsafeBufferPointer<EventLine>
     /// The JSON record behind the event, when it was built from one.
     let record: RecordView?
+    /// The CI marker peeled from the event's first line (`##[error]` → `.error`), if any.
+    public let ciMarker: CIMarker
 
     /// Creates a view over caller-owned buffers.
     public init(
@@ -47,13 +50,14 @@ public struct EventView {
 
     init(
         source: String, text: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>,
-        lines: UnsafeBufferPointer<EventLine>, record: RecordView?
+        lines: UnsafeBufferPointer<EventLine>, record: RecordView?, ciMarker: CIMarker = .none
     ) {
         self.source = source
         self.text = text
         self.raw = raw
         self.lines = lines
         self.record = record
+        self.ciMarker = ciMarker
     }
 
     /// `true` when the event was built from a JSON log record (Winston, pino, loguru `serialize`,
@@ -121,6 +125,11 @@ public struct EventView {
             if let l = record.level { return l }
         }
         if let l = Shapes.level(lineBytes(0)) { return l }
+        switch ciMarker {
+        case .error: return .error
+        case .warning: return .warning
+        default: break
+        }
         for i in lines.indices {
             let t = lineBytes(i)
             let c = Shapes.tail(t, Shapes.indentation(t))

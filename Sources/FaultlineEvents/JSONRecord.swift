@@ -605,6 +605,10 @@ struct RoleEntry: Sendable {
         "err.code", "err.status", "err.statusCode",
         "error.code", "error.status", "error.type", "error.message",
         "response.status",
+        // Error payloads logged as strings (a gateway's upstream body, an escaped error JSON):
+        // unescaped once, so the service's own message reads as text.
+        "body", "error", "detail", "details", "reason", "response", "responseBody", "response_body",
+        "errorMessage", "error_message", "upstream_error", "cause",
     ]
 }
 

@@ -109,6 +109,9 @@ public struct Rule: Sendable {
     public let severity: Severity
     public let confidence: Double
     public let match: PatternGroup
+    /// Field tests (`where:`), run on the event's extracted values after the patterns matched;
+    /// every field must match.
+    public let fieldFilter: FieldFilter?
     public let unless: PatternGroup?
     public let correlate: Correlation?
     /// Rule ids or category labels whose findings fold under this rule's incident.

@@ -281,7 +281,7 @@ private struct Context {
         let allowed = [
             "schema", "id", "title", "category", "severity", "confidence", "match", "unless", "correlate", "explains",
             "candidates", "cause", "fix", "references", "examples", "files", "symptom", "group_by", "signals",
-            "versions",
+            "versions", "where",
         ]
         let k = keys(map, allowed: allowed, in: "the rule")
         let what = "the rule"
@@ -331,7 +331,17 @@ private struct Context {
                 error(at: node.mark, "'confidence' must be a number from 0 to 1, found '\(s)'")
             }
         }
-        let match = require(k, "match", at: rootMark, in: what).flatMap { patternGroup($0, key: "match") }
+        let fieldFilter = k["where"].flatMap { whereClause($0.value) }
+        var match: PatternGroup?
+        if let node = k["match"]?.value {
+            match = patternGroup(node, key: "match")
+        } else if let fieldFilter {
+            // A rule with only field tests still needs candidate events: one pattern per field
+            // literal set (an alternation of its literals), so the prefilter finds them.
+            match = syntheticMatch(fieldFilter, at: k["where"]?.key.mark)
+        } else {
+            error(at: rootMark, "missing required key 'match' in the rule (or 'where' with field tests)")
+        }
         let unless = k["unless"].flatMap { patternGroup($0.value, key: "unless") }
         let correlate = k["correlate"].flatMap { correlation($0.value) }
         let explains = k["explains"].flatMap { stringList($0.value, key: "explains") } ?? []
@@ -371,7 +381,8 @@ private struct Context {
         guard let match else { return nil }
         return Rule(
             id: id, title: title, category: category, severity: severity, confidence: confidence, match: match,
-            unless: unless, correlate: correlate, explains: explains, candidates: candidates, cause: cause, fix: fix,
+            fieldFilter: fieldFilter, unless: unless, correlate: correlate, explains: explains, candidates: candidates,
+            cause: cause, fix: fix,
             references: references, matchExamples: matchExamples, noMatchExamples: noMatchExamples, files: files,
             symptom: symptom, groupBy: groupBy, signals: signals, versions: versions, file: file, origin: origin)
     }
@@ -522,6 +533,66 @@ private struct Context {
             return nil
         }
         return Correlation(after: after, contrast: contrast)
+    }
+
+    /// `where:` — field name → expected value (a glob, a number, `4xx`) or a list of alternatives.
+    mutating func whereClause(_ node: Node) -> FieldFilter? {
+        guard let map = mapping(node, what: "'where' (field: expected value)") else { return nil }
+        var spec: [(field: String, expected: FieldExpectation)] = []
+        for (k, v) in map {
+            guard let field = k.scalar?.string, !field.isEmpty else {
+                error(at: k.mark, "field names in 'where' must be plain words")
+                continue
+            }
+            func expectation(_ n: Node) -> FieldExpectation? {
+                guard let s = n.scalar else {
+                    error(at: n.mark, "'where.\(field)' must be a value or a list of values")
+                    return nil
+                }
+                if s.style != .singleQuoted && s.style != .doubleQuoted, let i = Int(s.string) { return .number(i) }
+                return FieldExpectation(scalar: s.string)
+            }
+            if let seq = v.sequence {
+                let list = seq.compactMap(expectation)
+                if list.isEmpty { error(at: v.mark, "'where.\(field)' needs at least one value") }
+                spec.append((field, .any(list)))
+            } else if let e = expectation(v) {
+                spec.append((field, e))
+            }
+        }
+        if let problem = FieldFilter.problem(in: spec) {
+            error(at: node.mark, "invalid 'where': \(problem)")
+            return nil
+        }
+        guard let filter = FieldFilter(spec) else {
+            error(at: node.mark, "invalid 'where'")
+            return nil
+        }
+        return filter
+    }
+
+    mutating func syntheticMatch(_ filter: FieldFilter, at mark: Mark?) -> PatternGroup? {
+        guard let literals = filter.requiredLiterals, !literals.isEmpty else {
+            error(
+                at: mark,
+                "a rule with 'where' and no 'match' needs a field whose value has a literal of 3+ characters (status, error.code, exception, host)"
+            )
+            return nil
+        }
+        let alternation = literals.map { lit in
+            "\\Q" + String(decoding: lit, as: UTF8.self).replacingOccurrences(of: "\\E", with: "\\E\\\\E\\Q") + "\\E"
+        }.joined(separator: "|")
+        let source = "(?i:" + alternation + ")"
+        do {
+            let regex = try Regex(source, options: RuleLoader.patternOptions)
+            let pattern = RulePattern(
+                source: source, regex: regex, literals: RequiredLiterals(alternatives: literals),
+                location: location(mark))
+            return PatternGroup(mode: .any, patterns: [pattern])
+        } catch {
+            self.error(at: mark, "cannot build the pattern for 'where': \(error.message)")
+            return nil
+        }
     }
 
     mutating func signalList(_ node: Node) -> [RuleSignal]? {

@@ -1,4 +1,5 @@
 import FaultlineRegex
+import FaultlineRules
 import Testing
 
 @testable import FaultlineEngine
