@@ -160,3 +160,50 @@ import Testing
         #expect(report.unclassified.contains { $0.template.contains("429") })
     }
 }
+
+@Suite struct FieldTestTests {
+    @Test func fieldTestsRunOnExtractedValuesAndRecordFields() throws {
+        let r = try rule(
+            "ctx", category: "context-length-exceeded", match: ["Operation aborted"],
+            extra: "where:\n  error.code: context_length_exceeded\n")
+        let record =
+            #"{"level":"error","message":"[AgentClient] Operation aborted","cause":{"status":400,"code":"context_length_exceeded"},"timestamp":"2025-05-07T21:44:03.512Z"}"#
+        let other =
+            #"{"level":"error","message":"[AgentClient] Operation aborted","cause":{"status":429,"code":"rate_limit_exceeded"},"timestamp":"2025-05-07T21:44:04.512Z"}"#
+        let report = try scan([("a.log", record + "\n" + other + "\n")], rules: [r])
+        let incident = try #require(report.incidents.first)
+        #expect(incident.occurrences == 1)
+        #expect(incident.values["error.code"] == "context_length_exceeded")
+        #expect(incident.firstSeen == "2025-05-07T21:44:03.512Z")
+    }
+
+    @Test func aWhereOnlyRuleMatchesOnFields() throws {
+        let yaml = """
+            schema: 1
+            id: azure-401
+            title: t
+            category: auth.invalid-key
+            severity: error
+            where:
+              status: 401
+              host: '*.openai.azure.com'
+            cause: c {host}
+            fix: [f]
+            references: ['https://example.com']
+            examples: {match: [{log: 'x', line: 1}], no_match: [{log: 'y'}]}
+            """
+        let (loaded, diags) = RuleLoader.load(yaml: yaml, file: "w.yaml", origin: .user)
+        #expect(diags.isEmpty)
+        let w = try #require(loaded)
+        let log = """
+            INFO:httpx:HTTP Request: POST https://contoso.openai.azure.com/openai/deployments/d/chat/completions "HTTP/1.1 401 Unauthorized"
+            INFO:httpx:HTTP Request: POST https://api.openai.com/v1/chat/completions "HTTP/1.1 401 Unauthorized"
+            INFO:httpx:HTTP Request: POST https://contoso.openai.azure.com/openai/deployments/d/chat/completions "HTTP/1.1 200 OK"
+
+            """
+        let report = try scan([("a.log", log)], rules: [w])
+        #expect(report.incidents.map(\.occurrences) == [1])
+        #expect(report.incidents.first?.cause == "c contoso.openai.azure.com")
+        #expect(report.incidents.first?.evidence.first?.line == 1)
+    }
+}

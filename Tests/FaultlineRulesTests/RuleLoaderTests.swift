@@ -138,3 +138,56 @@ private let validRule = """
         #expect(!diags.isEmpty)
     }
 }
+
+@Suite struct WhereClauseTests {
+    func load(_ extra: String, match: String? = "  any: ['Error code: 401']") -> (Rule?, [Diagnostic]) {
+        var yaml = """
+            schema: 1
+            id: w
+            title: t
+            category: auth.invalid-key
+            severity: error
+
+            """
+        if let match { yaml += "match:\n\(match)\n" }
+        yaml += extra
+        yaml += """
+            cause: c
+            fix: [f]
+            references: ['https://example.com']
+            examples: {match: [{log: 'Error code: 401', line: 1}], no_match: [{log: 'ok'}]}
+
+            """
+        return RuleLoader.load(yaml: yaml, file: "w.yaml", origin: .user)
+    }
+
+    @Test func whereBuildsAFieldFilter() throws {
+        let (rule, diags) = load("where:\n  status: 401\n  host: ['*.openai.azure.com', '*.azure-api.net']\n")
+        #expect(diags.isEmpty)
+        let filter = try #require(rule?.fieldFilter)
+        #expect(filter.matches(["status": "401", "host": "contoso.openai.azure.com"]))
+        #expect(!filter.matches(["status": "429", "host": "contoso.openai.azure.com"]))
+        #expect(!filter.matches(["status": "401", "host": "api.openai.com"]))
+        #expect(!filter.matches(["host": "contoso.openai.azure.com"]))
+    }
+
+    @Test func aWhereOnlyRuleGetsALiteralPatternForThePrefilter() throws {
+        let (rule, diags) = load("where:\n  exception: '*AuthenticationError'\n", match: nil)
+        #expect(diags.isEmpty)
+        let r = try #require(rule)
+        #expect(r.match.patterns.count == 1)
+        #expect(r.match.patterns.first?.literals != nil)
+    }
+
+    @Test func aWhereWithoutLiteralsAndNoMatchIsAnError() {
+        let (rule, diags) = load("where:\n  status: 4xx\n", match: nil)
+        #expect(rule == nil)
+        #expect(diags.contains { $0.message.contains("needs a field whose value has a literal") })
+    }
+
+    @Test func noMatchAndNoWhereIsAnError() {
+        let (rule, diags) = load("", match: nil)
+        #expect(rule == nil)
+        #expect(diags.contains { $0.message.contains("missing required key 'match'") })
+    }
+}
