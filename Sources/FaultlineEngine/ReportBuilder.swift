@@ -42,7 +42,7 @@ public enum ReportBuilder {
                     // cause that merely shares the category.
                     let byID = explains.contains(symptom.id)
                     let byCategory = explains.contains(symptom.category.rawValue) && isGeneric(symptom)
-                    guard byID || byCategory, inScope(cause: kept[ci], of: cause, covers: s.source) else { continue }
+                    guard byID || byCategory, inScope(cause: kept[ci], of: cause, covers: s) else { continue }
                     folded.insert(si)
                     foldedInto[ci, default: []].append(si)
                 }
@@ -54,7 +54,7 @@ public enum ReportBuilder {
         for (si, s) in kept.enumerated() where rules.rules[s.rule].symptom && !folded.contains(si) {
             let host = causeOrder.lazy.filter { !rules.rules[$0].symptom }.compactMap { c in
                 byRule[c]?.first { ci in
-                    !folded.contains(ci) && inScope(cause: kept[ci], of: rules.rules[c], covers: s.source)
+                    !folded.contains(ci) && inScope(cause: kept[ci], of: rules.rules[c], covers: s)
                 }
             }.first
             if let host {
@@ -147,12 +147,16 @@ public enum ReportBuilder {
         zip(a, b).allSatisfy { x, y in x.isEmpty || y.isEmpty || x.lowercased() == y.lowercased() }
     }
 
-    /// Whether a cause found in `cause.source` accounts for symptoms in `source`.
-    static func inScope(cause: RuleFindings, of rule: Rule, covers source: String) -> Bool {
-        if cause.source == source { return true }
+    /// Whether a cause found in `cause.source` accounts for the symptom `s`: same file (and, in a
+    /// `docker compose logs` stream, same service when both lines name one), or, for a config
+    /// file, any file of the folder that holds it.
+    static func inScope(cause: RuleFindings, of rule: Rule, covers s: RuleFindings) -> Bool {
+        if cause.source == s.source {
+            return cause.service.isEmpty || s.service.isEmpty || cause.service == s.service
+        }
         guard !rule.files.isEmpty else { return false }
         let dir = directory(of: cause.source)
-        return dir.isEmpty || source.hasPrefix(dir + "/")
+        return dir.isEmpty || s.source.hasPrefix(dir + "/")
     }
 
     static func directory(of path: String) -> String {
@@ -174,7 +178,8 @@ public enum ReportBuilder {
     }
 
     private static func merge(_ parts: [RuleFindings]) -> RuleFindings {
-        var merged = RuleFindings(rule: parts[0].rule, source: parts[0].source, groupValues: parts[0].groupValues)
+        var merged = RuleFindings(
+            rule: parts[0].rule, source: parts[0].source, service: parts[0].service, groupValues: parts[0].groupValues)
         merged.order = parts[0].order
         merged.firstSeen = parts[0].firstSeen
         let last = parts.max { $0.lastOrder < $1.lastOrder }

@@ -31,11 +31,14 @@ public struct FindingKey: Hashable, Sendable {
     public let source: String
     /// The rule's `group_by` values, joined.
     public let group: String
+    /// The docker compose service within the source, or "".
+    public let service: String
 
-    public init(rule: Int, source: String, group: String = "") {
+    public init(rule: Int, source: String, group: String = "", service: String = "") {
         self.rule = rule
         self.source = source
         self.group = group
+        self.service = service
     }
 }
 
@@ -96,6 +99,9 @@ public struct Outcomes: Sendable, Hashable {
 public struct RuleFindings: Sendable {
     public let rule: Int
     public let source: String
+    /// The docker compose service within the source (several services share one stream in
+    /// `docker compose logs`), or "".
+    public internal(set) var service: String = ""
     /// The `group_by` values (same order as the rule's `group_by`), empty strings where absent.
     public internal(set) var groupValues: [String] = []
     public internal(set) var occurrences: Int = 0
@@ -453,8 +459,11 @@ public final class ScanSession {
         signal: Signal?
     ) {
         let groupValues = rules.rules[r].groupBy.map { values[$0] ?? "" }
-        let key = FindingKey(rule: r, source: currentSource, group: groupValues.joined(separator: "\u{1F}"))
-        var f = findings[key] ?? RuleFindings(rule: r, source: currentSource, groupValues: groupValues)
+        let key = FindingKey(
+            rule: r, source: currentSource, group: groupValues.joined(separator: "\u{1F}"), service: event.service)
+        var f =
+            findings[key]
+            ?? RuleFindings(rule: r, source: currentSource, service: event.service, groupValues: groupValues)
         order += 1
         if f.occurrences == 0 {
             f.order = order

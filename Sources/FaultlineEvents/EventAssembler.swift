@@ -66,6 +66,22 @@ public final class EventAssembler {
     // The committed part of the pending event; anything beyond is held blank lines.
     private var committedLines = 0
     private var firstMarker: CIMarker = .none
+    private var firstService = ""
+    /// The bytes of the last service name seen, so a `String` is made only when it changes.
+    private var serviceBytes: [UInt8] = []
+
+    private func noteService(_ name: UnsafeBufferPointer<UInt8>) {
+        if name.isEmpty {
+            firstService = ""
+            return
+        }
+        if !name.elementsEqual(serviceBytes) {
+            serviceBytes = Array(name)
+            firstService = String(decoding: name, as: UTF8.self)
+        } else if firstService.isEmpty {
+            firstService = String(decoding: name, as: UTF8.self)
+        }
+    }
     private var committedText = 0
     private var committedRaw = 0
 
@@ -281,6 +297,7 @@ public final class EventAssembler {
             raw.append(0x0A)
         } else {
             firstMarker = line.marker
+            noteService(line.service)
         }
         let ts = text.count
         text.append(line.text)
@@ -303,7 +320,7 @@ public final class EventAssembler {
                 text: UnsafeBufferPointer(start: text.base, count: committedText),
                 raw: UnsafeBufferPointer(start: raw.base, count: committedRaw),
                 lines: UnsafeBufferPointer(start: lines.base, count: committedLines), record: pendingRecord,
-                ciMarker: firstMarker)
+                ciMarker: firstMarker, service: firstService)
             eventCount += 1
             emit(view)
         }

@@ -39,6 +39,8 @@ public struct EventView {
     let record: RecordView?
     /// The CI marker peeled from the event's first line (`##[error]` → `.error`), if any.
     public let ciMarker: CIMarker
+    /// The docker compose service the event's first line came from (`librechat-1`), or "".
+    public let service: String
 
     /// Creates a view over caller-owned buffers.
     public init(
@@ -50,7 +52,7 @@ public struct EventView {
 
     init(
         source: String, text: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>,
-        lines: UnsafeBufferPointer<EventLine>, record: RecordView?, ciMarker: CIMarker = .none
+        lines: UnsafeBufferPointer<EventLine>, record: RecordView?, ciMarker: CIMarker = .none, service: String = ""
     ) {
         self.source = source
         self.text = text
@@ -58,6 +60,7 @@ public struct EventView {
         self.lines = lines
         self.record = record
         self.ciMarker = ciMarker
+        self.service = service
     }
 
     /// `true` when the event was built from a JSON log record (Winston, pino, loguru `serialize`,

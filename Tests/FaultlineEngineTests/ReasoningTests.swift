@@ -207,3 +207,23 @@ import Testing
         #expect(report.incidents.first?.evidence.first?.line == 1)
     }
 }
+
+@Suite struct ServiceScopeTests {
+    @Test func inADockerComposeStreamACauseOnlyExplainsItsOwnService() throws {
+        let cause = try rule(
+            "var", category: "auth.unexpanded-env-var", confidence: 0.9, match: [#"api_key='\$\w+'"#],
+            explains: ["auth.token-audience-or-expired"])
+        let symptom = try rule(
+            "s401", category: "auth.token-audience-or-expired", confidence: 0.35, match: ["Error code: 401"])
+        let log = """
+            worker-1    | DEBUG api_key='$OPENAI_API_KEY'
+            worker-1    | ERROR openai.AuthenticationError: Error code: 401
+            librechat-1 | ERROR openai.AuthenticationError: Error code: 401
+
+            """
+        let report = try scan([("compose.log", log)], rules: [cause, symptom])
+        #expect(report.incidents.map(\.rule) == ["var", "s401"])
+        #expect(report.incidents[0].explains.first?.occurrences == 1)
+        #expect(report.incidents[1].evidence.first?.line == 3)
+    }
+}
