@@ -404,6 +404,9 @@ public final class ScanSession {
 
     private func evaluate(rule r: Int, _ event: borrowing EventView) -> (line: Int, values: [String: String])? {
         let rule = rules.rules[r]
+        // Field tests first: the event's values are extracted once and shared by all rules, and a
+        // failed field test saves the rule's regexes.
+        if let filter = rule.fieldFilter, !filter.matches(eventValues(event)) { return nil }
         var first: RegexMatch?
         var values: [String: String] = [:]
         for p in rules.matchIDs[r] {
@@ -419,11 +422,6 @@ public final class ScanSession {
             let unless = rules.unlessIDs[r]
             let hits = unless.filter { run($0, event, rule: r) != nil }.count
             if group.mode == .any ? hits > 0 : hits == unless.count { return nil }
-        }
-        if let filter = rule.fieldFilter {
-            var all = eventValues(event)
-            for (k, v) in values { all[k] = v }
-            guard filter.matches(all) else { return nil }
         }
         return (lineIndex(of: start, in: event), values)
     }
