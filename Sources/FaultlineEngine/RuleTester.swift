@@ -123,6 +123,23 @@ public enum RuleTester {
         public var noMatchTotal = 0
         public var failures: [Failure] = []
         public var passed: Bool { failures.isEmpty }
+        /// Other rules' examples (match or no_match) this rule also matches, by that rule's id:
+        /// overlaps that surface when every example is checked against every rule.
+        public var alsoMatches: [String: Int] = [:]
+        /// This rule's match examples on which another rule, of another category, ranks first in
+        /// the report (a specific rule should outrank a generic one).
+        public var outranked: [(example: SourceLocation, by: String)] = []
+        /// Known gaps (`known_false_negative` / `known_false_positive`) still open, and those that
+        /// no longer reproduce (to be turned into ordinary examples).
+        public var gapsOpen: [KnownGap] = []
+        public var gapsClosed: [KnownGap] = []
+
+        /// True positives, false negatives, false positives, true negatives over this rule's own
+        /// examples (every variant must pass for an example to count as passed).
+        public var truePositives: Int { matchPassed }
+        public var falseNegatives: Int { matchTotal - matchPassed }
+        public var falsePositives: Int { noMatchTotal - noMatchPassed }
+        public var trueNegatives: Int { noMatchPassed }
     }
 
     /// Runs all examples of `only` (default: every rule) against the whole rule set `all`, so that
@@ -171,9 +188,48 @@ public enum RuleTester {
                 }
                 if ok { result.noMatchPassed += 1 }
             }
+            for gap in rule.knownGaps {
+                counter += 1
+                let found = scan(gap.log, variant: .plain, rules: compiled, rule: index, tmp: tmp, n: counter)
+                let stillOpen = gap.kind == .falseNegative ? found.findings.isEmpty : !found.findings.isEmpty
+                if stillOpen { result.gapsOpen.append(gap) } else { result.gapsClosed.append(gap) }
+            }
             results.append(result)
         }
+        crossCheck(all: all, compiled: compiled, results: &results, tmp: tmp, counter: &counter)
         return results
+    }
+
+    /// Checks every example of every rule against every rule (plain variant), recording which
+    /// rules match other rules' examples and which rule ranks first on each match example.
+    private static func crossCheck(
+        all: [Rule], compiled: CompiledRules, results: inout [RuleResult], tmp: URL, counter: inout Int
+    ) {
+        let resultIndex = Dictionary(uniqueKeysWithValues: results.enumerated().map { ($0.element.rule, $0.offset) })
+        for owner in all {
+            let logs =
+                owner.matchExamples.map { ($0.log, $0.location, true) }
+                + owner.noMatchExamples.map { ($0.log, $0.location, false) }
+            for (log, location, isMatch) in logs {
+                counter += 1
+                let url = tmp.appendingPathComponent("cross-\(counter).log")
+                guard (try? Data(Variant.plain.bytes(log)).write(to: url)) != nil else { continue }
+                let session = ScanSession(rules: compiled)
+                session.scan(InputFile(path: url.path, explicit: true), displayName: exampleSourceName(for: owner))
+                try? FileManager.default.removeItem(at: url)
+                let result = session.result()
+                for id in Set(result.findings.map { compiled.rules[$0.rule].id }) where id != owner.id {
+                    if let ri = resultIndex[id] { results[ri].alsoMatches[owner.id, default: 0] += 1 }
+                }
+                guard isMatch, let ri = resultIndex[owner.id] else { continue }
+                let report = ReportBuilder.build(result, rules: compiled)
+                if let top = report.incidents.first, top.rule != owner.id, top.category != owner.category,
+                    !top.explains.contains(where: { $0.rule == owner.id })
+                {
+                    results[ri].outranked.append((location, top.rule))
+                }
+            }
+        }
     }
 
     private struct Outcome {

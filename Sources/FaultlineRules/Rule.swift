@@ -93,6 +93,19 @@ public struct NoMatchExample: Sendable {
     public let location: SourceLocation
 }
 
+/// A known gap, recorded honestly: a log the rule should match but does not
+/// (`known_false_negative`), or should not match but does (`known_false_positive`). Reported by
+/// `rules test`, never failed.
+public struct KnownGap: Sendable {
+    public enum Kind: String, Sendable {
+        case falseNegative = "known_false_negative", falsePositive = "known_false_positive"
+    }
+    public let kind: Kind
+    public let log: String
+    public let note: String
+    public let location: SourceLocation
+}
+
 /// Where a rule came from.
 public enum RuleOrigin: Sendable, Hashable {
     /// Embedded in the binary from the repository's `rules/`.
@@ -122,6 +135,7 @@ public struct Rule: Sendable {
     public let references: [String]
     public let matchExamples: [MatchExample]
     public let noMatchExamples: [NoMatchExample]
+    public let knownGaps: [KnownGap]
     /// File-name globs: when non-empty, the rule only looks at files so named (config files).
     public let files: [String]
     /// The rule names a symptom: it folds under a cause and is never an incident of its own.

@@ -362,8 +362,9 @@ private struct Context {
         }
         var matchExamples: [MatchExample] = []
         var noMatchExamples: [NoMatchExample] = []
+        var knownGaps: [KnownGap] = []
         if let node = require(k, "examples", at: rootMark, in: what) {
-            (matchExamples, noMatchExamples) = examples(node)
+            (matchExamples, noMatchExamples, knownGaps) = examples(node)
         }
         let files = k["files"].flatMap { stringList($0.value, key: "files") } ?? []
         var symptom = false
@@ -383,7 +384,8 @@ private struct Context {
             id: id, title: title, category: category, severity: severity, confidence: confidence, match: match,
             fieldFilter: fieldFilter, unless: unless, correlate: correlate, explains: explains, candidates: candidates,
             cause: cause, fix: fix,
-            references: references, matchExamples: matchExamples, noMatchExamples: noMatchExamples, files: files,
+            references: references, matchExamples: matchExamples, noMatchExamples: noMatchExamples,
+            knownGaps: knownGaps, files: files,
             symptom: symptom, groupBy: groupBy, signals: signals, versions: versions, file: file, origin: origin)
     }
 
@@ -686,9 +688,28 @@ private struct Context {
         return out
     }
 
-    mutating func examples(_ node: Node) -> ([MatchExample], [NoMatchExample]) {
-        guard let map = mapping(node, what: "'examples'") else { return ([], []) }
-        let k = keys(map, allowed: ["match", "no_match"], in: "'examples'")
+    mutating func examples(_ node: Node) -> ([MatchExample], [NoMatchExample], [KnownGap]) {
+        guard let map = mapping(node, what: "'examples'") else { return ([], [], []) }
+        let k = keys(
+            map, allowed: ["match", "no_match", "known_false_negative", "known_false_positive"], in: "'examples'")
+        var gaps: [KnownGap] = []
+        for kind in [KnownGap.Kind.falseNegative, .falsePositive] {
+            guard let (_, v) = k[kind.rawValue] else { continue }
+            guard let seq = v.sequence else {
+                error(at: v.mark, "'examples.\(kind.rawValue)' must be a list of {log, note}")
+                continue
+            }
+            for item in seq {
+                guard let m = mapping(item, what: "a known gap") else { continue }
+                let e = keys(m, allowed: ["log", "note"], in: "a \(kind.rawValue) example")
+                guard let logNode = require(e, "log", at: item.mark, in: "a known gap"),
+                    let log = string(logNode, key: "log"),
+                    let noteNode = require(e, "note", at: item.mark, in: "a known gap"),
+                    let note = nonEmptyString(noteNode, key: "note")
+                else { continue }
+                gaps.append(KnownGap(kind: kind, log: log, note: note, location: location(item.mark)))
+            }
+        }
         var matches: [MatchExample] = []
         var noMatches: [NoMatchExample] = []
         if let (_, v) = k["match"] {
@@ -744,6 +765,6 @@ private struct Context {
         if noMatches.isEmpty {
             error(at: node.mark, "a rule needs at least one 'no_match' example")
         }
-        return (matches, noMatches)
+        return (matches, noMatches, gaps)
     }
 }

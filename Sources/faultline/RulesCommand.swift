@@ -7,8 +7,8 @@ import Foundation
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "Work with rules: test their examples, list them, show one, start a new one.",
-        subcommands: [RulesTest.self, RulesList.self, RulesShow.self, RulesNew.self]
+        abstract: "Work with rules: test their examples, lint them, list them, show one, start a new one.",
+        subcommands: [RulesTest.self, RulesLint.self, RulesList.self, RulesShow.self, RulesNew.self]
     )
 }
 
@@ -43,14 +43,31 @@ struct RulesTest: ParsableCommand {
         var out = ""
         var passed = 0
         var failed = 0
+        var gapsOpen = 0
         for r in results {
             if r.passed { passed += 1 } else { failed += 1 }
-            if quiet && r.passed { continue }
+            gapsOpen += r.gapsOpen.count
+            if quiet && r.passed && r.gapsClosed.isEmpty { continue }
             out +=
-                "\(r.passed ? "PASS" : "FAIL")  \(r.rule)  match \(r.matchPassed)/\(r.matchTotal), no_match \(r.noMatchPassed)/\(r.noMatchTotal)\n"
+                "\(r.passed ? "PASS" : "FAIL")  \(r.rule)  TP \(r.truePositives) FN \(r.falseNegatives) FP \(r.falsePositives) TN \(r.trueNegatives)"
+            if !r.gapsOpen.isEmpty { out += "  known gaps \(r.gapsOpen.count)" }
+            out += "\n"
             for f in r.failures { out += "      \(f)\n" }
+            if !quiet {
+                if !r.alsoMatches.isEmpty {
+                    let list = r.alsoMatches.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
+                    out += "      also matches examples of: \(list.joined(separator: ", "))\n"
+                }
+                for o in r.outranked { out += "      outranked by \(o.by) on its example at \(o.example)\n" }
+                for g in r.gapsOpen { out += "      \(g.kind.rawValue) at \(g.location): \(g.note)\n" }
+            }
+            for g in r.gapsClosed {
+                out += "      \(g.kind.rawValue) at \(g.location) no longer reproduces; make it an ordinary example\n"
+            }
         }
-        out += "rules: \(passed) passed, \(failed) failed\n"
+        out += "rules: \(passed) passed, \(failed) failed"
+        if gapsOpen > 0 { out += " (\(gapsOpen) known gaps reported)" }
+        out += "\n"
         Output.stdout(out)
         if loaded.hasErrors { throw ExitCode(2) }
         if failed > 0 { throw ExitCode(1) }
@@ -64,10 +81,10 @@ struct RulesList: ParsableCommand {
     @Option(name: .customLong("rules"), help: "Also load the rules in this folder (repeatable).")
     var ruleFolders: [String] = []
 
-    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    @Option(name: .shortAndLong, help: "Output format: text, json, or markdown (the docs/rules.md catalogue).")
     var format: ListFormat = .text
 
-    enum ListFormat: String, ExpressibleByArgument { case text, json }
+    enum ListFormat: String, ExpressibleByArgument { case text, json, markdown }
 
     func run() throws {
         let loaded = LoadedRules.load(userFolders: ruleFolders)
@@ -99,6 +116,8 @@ struct RulesList: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(entries)
             Output.stdout(String(decoding: data, as: UTF8.self) + "\n")
+        case .markdown:
+            Output.stdout(RuleCatalogue.markdown(loaded.rules))
         }
         if loaded.hasErrors { throw ExitCode(2) }
     }
@@ -182,5 +201,38 @@ struct RulesNew: ParsableCommand {
         Output.stdout(
             RuleSkeleton.make(
                 eventLines: lines, messageIndex: index + 1, template: template, source: from.path, line: firstLine))
+    }
+}
+
+struct RulesLint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check rules for missing examples or references, symptom titles and regex pitfalls.",
+        discussion: """
+            Reports, as file:line:col warnings: fewer than 2 'match' or 'no_match' examples,
+            missing references or fix steps, titles that name a symptom instead of the cause,
+            generic rules without candidates, patterns that start with '.*', patterns with no
+            literal for the prefilter, nested quantifiers, and patterns that hit PCRE2's match
+            limit on a long line of repeated text. With FOLDERs, lints the rules in them;
+            without, the shipped rules. Exit 1 with --strict when there is a warning, 2 when a
+            rule cannot be loaded.
+            """)
+
+    @Argument(help: "Folders of rule files to lint; default: the shipped rules.")
+    var folders: [String] = []
+
+    @Flag(help: "Exit 1 when there is any warning.")
+    var strict = false
+
+    func run() throws {
+        let loaded = folders.isEmpty ? LoadedRules.load(userFolders: []) : LoadedRules.load(userFolders: folders)
+        Output.diagnostics(loaded.diagnostics)
+        let rules = folders.isEmpty ? loaded.rules : loaded.rules.filter { $0.origin == .user }
+        let warnings = RuleLinter.lint(rules)
+        var out = warnings.map { $0.formatted + "\n" }.joined()
+        out += "lint: \(rules.count) rules, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")\n"
+        Output.stdout(out)
+        if loaded.hasErrors { throw ExitCode(2) }
+        if strict && !warnings.isEmpty { throw ExitCode(1) }
     }
 }

@@ -165,3 +165,73 @@ private let unexpandedLog = """
         #expect((list?.count ?? 0) >= 12)
     }
 }
+
+@Suite struct RuleToolsTests {
+    func folder(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "faultline-ruletools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        return dir
+    }
+
+    static let sloppy = """
+        schema: 1
+        id: sloppy
+        title: Error 401 from the API
+        category: auth.invalid-key
+        severity: error
+        confidence: 0.3
+        match:
+          any:
+            - '.*Unauthorized'
+        cause: c
+        fix: [f]
+        references: ['https://example.com']
+        examples:
+          match:
+            - log: 'Unauthorized'
+              line: 1
+          no_match:
+            - log: 'ok'
+          known_false_negative:
+            - log: 'HTTP 401'
+              note: the status alone is not enough
+        """
+
+    @Test func lintNamesEachProblemAtItsLineAndStrictFails() throws {
+        let dir = try folder(["sloppy.yaml": Self.sloppy])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIRunner.run(["rules", "lint", dir.path])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("sloppy.yaml:9:7: warning: sloppy: pattern starts with '.*'"))
+        #expect(r.stdout.contains("names a symptom"))
+        #expect(r.stdout.contains("lists no candidates"))
+        #expect(r.stdout.contains("has 1 'match' example(s)"))
+        let strict = try CLIRunner.run(["rules", "lint", "--strict", dir.path])
+        #expect(strict.status == 1)
+    }
+
+    @Test func shippedRulesAreLintClean() throws {
+        let r = try CLIRunner.run(["rules", "lint", "--strict"])
+        #expect(r.status == 0, "\(r.stdout)")
+    }
+
+    @Test func rulesTestReportsTheMatrixAndKnownGapsWithoutFailing() throws {
+        let dir = try folder(["sloppy.yaml": Self.sloppy])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLIRunner.run(["rules", "test", dir.path])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.contains("PASS  sloppy  TP 1 FN 0 FP 0 TN 1  known gaps 1"))
+        #expect(r.stdout.contains("known_false_negative at"))
+        #expect(r.stdout.contains("1 known gaps reported"))
+    }
+
+    @Test func theCatalogueIsGeneratedFromTheRules() throws {
+        let r = try CLIRunner.run(["rules", "list", "--format", "markdown"])
+        #expect(r.status == 0)
+        let committed = try String(
+            contentsOf: CLIRunner.packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(r.stdout == committed, "docs/rules.md is stale")
+    }
+}
