@@ -43,6 +43,18 @@ public final class CompiledRules: @unchecked Sendable {
     let afterRule: [Int?]
     /// Rules that some other rule's `correlate.after` refers to.
     let isAfterTarget: [Bool]
+    /// Per rule, what the matcher reads on every candidate event, kept apart from `Rule` so the
+    /// hot path never copies a rule.
+    struct Hot: Sendable {
+        let matchAll: Bool
+        /// nil: no `unless`; true: `unless.any`; false: `unless.all`.
+        let unlessAny: Bool?
+        let fieldFilter: FieldFilter?
+        /// (signal index, pattern index) of `scope: source` and `scope: event` signals.
+        let sourceSignals: [(index: Int, pattern: Int)]
+        let eventSignals: [(index: Int, pattern: Int)]
+    }
+    let hot: [Hot]
     /// Extracts values and versions from matched events.
     let extractor: ValueExtractor
     /// `HTTP Request: POST https://… "HTTP/1.1 200 OK"` (httpx, used by openai-python and litellm).
@@ -110,6 +122,17 @@ public final class CompiledRules: @unchecked Sendable {
         var isAfterTarget = [Bool](repeating: false, count: rules.count)
         for case let t? in afterRule { isAfterTarget[t] = true }
 
+        self.hot = rules.enumerated().map { i, rule in
+            Hot(
+                matchAll: rule.match.mode == .all, unlessAny: rule.unless.map { $0.mode == .any },
+                fieldFilter: rule.fieldFilter,
+                sourceSignals: rule.signals.enumerated().filter { $0.element.scope == .source }.map {
+                    ($0.offset, signalIDs[i][$0.offset])
+                },
+                eventSignals: rule.signals.enumerated().filter { $0.element.scope == .event }.map {
+                    ($0.offset, signalIDs[i][$0.offset])
+                })
+        }
         self.patterns = patterns
         self.matchIDs = matchIDs
         self.unlessIDs = unlessIDs

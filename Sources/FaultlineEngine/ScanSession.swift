@@ -289,9 +289,9 @@ public final class ScanSession {
                     contrast[key] = ev
                 }
             }
-            for (i, signal) in rules.rules[r].signals.enumerated() where signal.scope == .source {
+            for (i, p) in rules.hot[r].sourceSignals where flags[p] {
                 let key = SignalKey(rule: r, signal: i, source: currentSource)
-                if signalSeen[key] == nil, let ev = firstEvidence(of: [rules.signalIDs[r][i]], event, rule: r) {
+                if signalSeen[key] == nil, let ev = firstEvidence(of: [p], event, rule: r) {
                     signalSeen[key] = ev
                 }
             }
@@ -403,25 +403,28 @@ public final class ScanSession {
     }
 
     private func evaluate(rule r: Int, _ event: borrowing EventView) -> (line: Int, values: [String: String])? {
-        let rule = rules.rules[r]
-        // Field tests first: the event's values are extracted once and shared by all rules, and a
+        let hot = rules.hot[r]
+        let ids = rules.matchIDs[r]
+        // The prefilter decides first: a pattern whose literal is absent cannot match.
+        if hot.matchAll ? !ids.allSatisfy({ flags[$0] }) : !ids.contains(where: { flags[$0] }) { return nil }
+        // Field tests next: the event's values are extracted once and shared by all rules, and a
         // failed field test saves the rule's regexes.
-        if let filter = rule.fieldFilter, !filter.matches(eventValues(event)) { return nil }
+        if let filter = hot.fieldFilter, !filter.matches(eventValues(event)) { return nil }
         var first: RegexMatch?
         var values: [String: String] = [:]
-        for p in rules.matchIDs[r] {
+        for p in ids {
             guard let m = run(p, event, rule: r) else {
-                if rule.match.mode == .all { return nil }
+                if hot.matchAll { return nil }
                 continue
             }
             if first == nil { first = m }
             collect(m, event, into: &values)
         }
         guard let first, let start = first.range(0)?.lowerBound else { return nil }
-        if let group = rule.unless {
+        if let unlessAny = hot.unlessAny {
             let unless = rules.unlessIDs[r]
             let hits = unless.filter { run($0, event, rule: r) != nil }.count
-            if group.mode == .any ? hits > 0 : hits == unless.count { return nil }
+            if unlessAny ? hits > 0 : hits == unless.count { return nil }
         }
         return (lineIndex(of: start, in: event), values)
     }
