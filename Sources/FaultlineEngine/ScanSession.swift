@@ -130,9 +130,43 @@ public struct ScanResult: Sendable {
     /// Request outcomes per operation and source.
     public var outcomes: [OperationKey: Outcomes]
     /// Error events that no rule matched, clustered by template.
-    public var unclassified: [UnclassifiedCluster]
+    public var miner: TemplateMiner
     public var stats: ScanStats
     public var diagnostics: [Diagnostic]
+
+    /// The unclassified clusters, most frequent first.
+    public var unclassified: [UnclassifiedCluster] {
+        miner.clusters.map {
+            UnclassifiedCluster(
+                template: $0.template, count: $0.count, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
+                example: $0.example)
+        }
+    }
+
+    /// Combines results of disjoint inputs, in input order, as one session reading them in that
+    /// order would have produced them (sessions numbered their findings from distinct bases).
+    public static func combine(_ parts: [ScanResult]) -> ScanResult? {
+        guard var out = parts.first else { return nil }
+        for p in parts.dropFirst() {
+            out.findings += p.findings
+            out.contrast.merge(p.contrast) { a, _ in a }
+            out.signals.merge(p.signals) { a, _ in a }
+            out.versions.merge(p.versions) { a, b in a.merging(b) { x, _ in x } }
+            out.outcomes.merge(p.outcomes) { a, b in
+                var m = a
+                m.merge(b)
+                return m
+            }
+            out.miner.merge(p.miner)
+            out.stats.files += p.stats.files
+            out.stats.lines += p.stats.lines
+            out.stats.events += p.stats.events
+            out.stats.bytes += p.stats.bytes
+            out.diagnostics += p.diagnostics
+        }
+        out.findings.sort { $0.order < $1.order }
+        return out
+    }
 }
 
 /// Runs inputs through reader → assembler → matcher and aggregates what the rules find.
@@ -161,7 +195,7 @@ public final class ScanSession {
     private var stats = ScanStats()
     private var diagnostics: [Diagnostic] = []
     private var limitReported: Set<String> = []
-    private var order = 0
+    private var order: Int
     private var currentSource = ""
     private var versionLinesLeft = 0
     /// The values of the event being matched, extracted once when a rule first needs them.
@@ -189,10 +223,23 @@ public final class ScanSession {
     public private(set) var explanation: Explanation?
     /// The event lines (peeled text) holding ``explainLine``, for rule skeletons.
     public private(set) var explainedEventText: [String] = []
-    /// Lines read from the last scanned source.
+    /// Called for each finding as it is recorded (`isNew` for the first event of its rule and
+    /// grouping in a source): live mode prints incidents the moment they are recognised.
+    public var onFinding: ((_ finding: RuleFindings, _ isNew: Bool) -> Void)?
+    /// Checked for each line when set: once it returns true, the rest of the input is skipped
+    /// (Ctrl-C in live mode), and the report covers what was read.
+    public var isCancelled: (() -> Bool)?
+    /// Where to report bytes read as the scan goes (about every MiB), for a progress display.
+    public var progress: ScanProgress?
+    /// Lines and bytes read from the last scanned source.
     public private(set) var lastSourceLines = 0
+    public private(set) var lastSourceBytes = 0
 
-    public init(rules: CompiledRules, options: ScanOptions = ScanOptions()) {
+    /// - Parameter orderBase: the first number this session gives its findings; sessions that
+    ///   scan disjoint inputs in parallel use distinct, increasing bases so their combined result
+    ///   orders findings as one session reading the inputs in order would.
+    public init(rules: CompiledRules, options: ScanOptions = ScanOptions(), orderBase: Int = 0) {
+        self.order = orderBase
         self.rules = rules
         self.options = options
         scanner = rules.scanner
@@ -212,12 +259,30 @@ public final class ScanSession {
         let assembler = EventAssembler(source: source, options: options.assembler) { [unowned self] event in
             self.match(event)
         }
+        let cancelled = isCancelled
+        let progress = self.progress
+        var reported = 0
+        var pending = 0
         let outcome = InputOpener.read(file, options: options.reader) { line in
+            if let cancelled, cancelled() { return }
+            if let progress {
+                pending += line.raw.count + 1
+                if pending >= 1 << 20 {
+                    progress.add(bytes: pending)
+                    reported += pending
+                    pending = 0
+                }
+            }
             assembler.push(line)
+        }
+        if let progress {
+            progress.add(bytes: max(0, outcome.stats.bytes - reported))
+            progress.fileDone()
         }
         assembler.finish()
         stats.files += 1
         lastSourceLines = outcome.stats.lines
+        lastSourceBytes = outcome.stats.bytes
         stats.bytes += outcome.stats.bytes
         stats.lines += outcome.stats.lines
         stats.events += assembler.eventCount
@@ -236,11 +301,7 @@ public final class ScanSession {
         let list = findings.values.sorted { $0.order < $1.order }
         return ScanResult(
             findings: list, contrast: contrast, signals: signalSeen, versions: versions, outcomes: outcomes,
-            unclassified: miner.clusters.map {
-                UnclassifiedCluster(
-                    template: $0.template, count: $0.count, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen,
-                    example: $0.example)
-            }, stats: stats, diagnostics: diagnostics)
+            miner: miner, stats: stats, diagnostics: diagnostics)
     }
 
     private func beginSource(_ source: String) {
@@ -481,6 +542,7 @@ public final class ScanSession {
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }
         if let signal, f.signals.isEmpty { f.signals.append(signal) }
         findings[key] = f
+        onFinding?(f, f.occurrences == 1)
     }
 
     // MARK: Values

@@ -62,10 +62,27 @@ struct Scan: ParsableCommand {
     @Option(help: "Colour the text report: auto (only on a terminal, honouring NO_COLOR), always or never.")
     var color: ColorChoice = .auto
 
+    @Option(
+        name: .shortAndLong,
+        help: "Scan files on this many cores (default: all). The report is the same for any value.")
+    var jobs: Int = ParallelScan.defaultJobs
+
+    @Flag(
+        help:
+            "Print each incident the moment it is recognised (for tail -f and kubectl logs -f), then the full report at the end of input or on Ctrl-C."
+    )
+    var live = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Show progress on stderr (default: only when stderr is a terminal and not in CI).")
+    var progress: Bool?
+
     func validate() throws {
         if maxLineBytes < 64 {
             throw ValidationError("--max-line-bytes must be at least 64 (got \(maxLineBytes))")
         }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
     }
 
     func run() throws {
@@ -86,12 +103,18 @@ struct Scan: ParsableCommand {
         options.reader.maxLineBytes = maxLineBytes
 
         let compiled = CompiledRules(loaded.rules)
-        let session = ScanSession(rules: compiled, options: options)
-        session.record(expanded.diagnostics)
-        for file in expanded.files {
-            session.scan(file)
+        let result: ScanResult
+        if live {
+            result = LiveScan.run(
+                files: expanded.files, rules: compiled, options: options, prelude: expanded.diagnostics)
+        } else {
+            let counter = ScanProgress()
+            let display = ProgressDisplay.start(counter, enabled: progress)
+            result = ParallelScan.run(
+                files: expanded.files, rules: compiled, options: options, jobs: jobs, prelude: expanded.diagnostics,
+                progress: counter)
+            display?.stop()
         }
-        let result = session.result()
         let report = ReportBuilder.build(result, rules: compiled)
         Output.diagnostics(report.diagnostics)
 

@@ -235,3 +235,38 @@ private let unexpandedLog = """
         #expect(r.stdout == committed, "docs/rules.md is stale")
     }
 }
+
+@Suite struct ScanModesTests {
+    @Test func theReportDoesNotDependOnTheNumberOfWorkers() throws {
+        let samples = CLIRunner.packageRoot.appendingPathComponent("samples").path
+        for format in ["json", "markdown", "text"] {
+            let one = try CLIRunner.run(["scan", samples, "--format", format, "--jobs", "1"])
+            let many = try CLIRunner.run(["scan", samples, "--format", format, "--jobs", "4"])
+            #expect(one.status == 0 && many.status == 0)
+            #expect(one.stdout == many.stdout, "\(format) differs between --jobs 1 and --jobs 4")
+            #expect(one.stdout.count > 1000)
+        }
+    }
+
+    @Test func liveModePrintsIncidentsAsTheyComeThenTheReport() throws {
+        let log = try String(
+            contentsOfFile: CLIRunner.sample("seed-002-kernel-memory-429-then-401.log"), encoding: .utf8)
+        let r = try CLIRunner.run(["scan", "-", "--live"], stdin: Data(log.utf8))
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let firstLive = try #require(lines.firstIndex { $0.hasPrefix("● ") })
+        let report = try #require(lines.firstIndex { $0.hasPrefix("1 incident in 1 file") })
+        #expect(firstLive < report)
+        #expect(lines.contains { $0.hasPrefix("● ") && $0.contains("auth.duplicate-authorization-on-retry") })
+    }
+
+    @Test func progressGoesToStderrOnlyWhenAsked() throws {
+        let quiet = try CLIRunner.run(["scan", CLIRunner.sample("seed-000-pr-agent-unexpanded-key.log")])
+        #expect(quiet.stderr.isEmpty)
+        let jobsZero = try CLIRunner.run([
+            "scan", "--jobs", "0", CLIRunner.sample("seed-000-pr-agent-unexpanded-key.log"),
+        ])
+        #expect(jobsZero.status == 2)
+        #expect(jobsZero.stderr.contains("--jobs must be at least 1"))
+    }
+}
