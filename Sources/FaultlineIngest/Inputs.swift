@@ -28,16 +28,57 @@ public struct InputFile: Sendable, Hashable {
     public var displayName: String { isStdin ? "<stdin>" : path }
 }
 
+/// How ``InputWalker`` walks directories.
+///
+/// Globs match the path of a file relative to the walked directory (`logs/app.log` for
+/// `artifacts/logs/app.log` when `artifacts` was named): `*` within one path segment, `?` one
+/// character other than `/`, `**` any number of directories. A glob without `/` matches the
+/// file name at any depth (`*.log` is `**/*.log`), as in `.gitignore`; a glob with `/` is
+/// anchored at the walked directory (`node_modules/**`). Globs apply to files found by walks,
+/// never to paths named on the command line.
+public struct WalkOptions: Sendable, Hashable {
+    /// Files to keep; empty keeps every file.
+    public var include: [String]
+    /// Files to drop; wins over ``include``. A directory whose path matches, or whose contents a
+    /// `dir/**` glob covers, is not entered at all.
+    public var exclude: [String]
+    /// Follow symbolic links to files and directories found by walks. A link back to a
+    /// directory on the current path (device and inode) is a loop: it is not entered and
+    /// becomes a note naming the link. Links are never followed when `false` (a named path is
+    /// always followed).
+    public var followSymlinks: Bool
+
+    /// Creates walk options; the defaults walk everything and do not follow links.
+    public init(include: [String] = [], exclude: [String] = [], followSymlinks: Bool = false) {
+        self.include = include
+        self.exclude = exclude
+        self.followSymlinks = followSymlinks
+    }
+}
+
 /// Expands command-line paths into the list of files to read.
 public enum InputWalker {
-    /// Expands paths: `-` means stdin (returned as `InputFile(path: "-", explicit: true)`);
-    /// directories are walked recursively and their files returned sorted byte-wise by path
-    /// (deterministic); symlinks are not followed in walks (a named symlink is followed);
-    /// missing or unreadable paths become error diagnostics naming the path. Hidden files inside
-    /// walked directories are included (CI artifact folders hold `.pr_agent.toml`, `.env`), but
-    /// `.git` directories are skipped. Sockets, FIFOs and devices found by a walk are skipped.
-    /// Named paths keep their command-line order.
+    /// Expands paths with default ``WalkOptions`` (every file, links not followed).
+    ///
+    /// `-` means stdin (returned as `InputFile(path: "-", explicit: true)`); directories are
+    /// walked recursively and their files returned sorted byte-wise by path (deterministic);
+    /// symlinks are not followed in walks (a named symlink is followed); missing or unreadable
+    /// paths become error diagnostics naming the path. Hidden files inside walked directories
+    /// are included (CI artifact folders hold `.pr_agent.toml`, `.env`), but `.git` directories
+    /// are skipped. Sockets, FIFOs and devices found by a walk are skipped. Named paths keep
+    /// their command-line order.
     public static func expand(_ paths: [String]) -> (files: [InputFile], diagnostics: [Diagnostic]) {
+        expand(paths, options: WalkOptions())
+    }
+
+    /// Expands paths as ``expand(_:)`` does, filtering walked files with the include and exclude
+    /// globs of `options` and following symlinks when it says so (see ``WalkOptions``). The
+    /// result stays sorted and deterministic; a symlink loop is a `.note` diagnostic, never a
+    /// hang; a dangling link found while following links is a `.note` too.
+    public static func expand(
+        _ paths: [String], options: WalkOptions
+    ) -> (files: [InputFile], diagnostics: [Diagnostic]) {
+        let filter = Filter(options)
         var files: [InputFile] = []
         var diagnostics: [Diagnostic] = []
         for path in paths {
@@ -52,7 +93,8 @@ public enum InputWalker {
             }
             if isDirectory(st) {
                 var found: [InputFile] = []
-                walk(path, into: &found, diagnostics: &diagnostics)
+                var ancestors: Set<DirectoryID> = [DirectoryID(st)]
+                walk(path, relative: "", filter, ancestors: &ancestors, into: &found, diagnostics: &diagnostics)
                 found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
                 files += found
             } else if access(path, R_OK) != 0 {
@@ -64,40 +106,90 @@ public enum InputWalker {
         return (files, diagnostics)
     }
 
-    private static func walk(_ root: String, into found: inout [InputFile], diagnostics: inout [Diagnostic]) {
-        var pending = [root]
-        while let dir = pending.popLast() {
-            guard let handle = opendir(dir) else {
-                diagnostics.append(errorDiagnostic(dir, errno))
+    /// The compiled globs of a ``WalkOptions``.
+    private struct Filter {
+        let include: [Glob]
+        let exclude: [Glob]
+        let follow: Bool
+
+        init(_ options: WalkOptions) {
+            include = options.include.map(Glob.init)
+            exclude = options.exclude.map(Glob.init)
+            follow = options.followSymlinks
+        }
+
+        func keepsFile(_ relative: String) -> Bool {
+            (include.isEmpty || include.contains { $0.matches(relative) })
+                && !exclude.contains { $0.matches(relative) }
+        }
+
+        func entersDirectory(_ relative: String) -> Bool {
+            !exclude.contains { $0.coversDirectory(relative) }
+        }
+    }
+
+    /// A directory's identity, for loop detection.
+    private struct DirectoryID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init(_ st: stat) {
+            device = UInt64(truncatingIfNeeded: st.st_dev)
+            inode = UInt64(truncatingIfNeeded: st.st_ino)
+        }
+    }
+
+    private static func walk(
+        _ dir: String, relative: String, _ filter: Filter, ancestors: inout Set<DirectoryID>,
+        into found: inout [InputFile], diagnostics: inout [Diagnostic]
+    ) {
+        guard let handle = opendir(dir) else {
+            diagnostics.append(errorDiagnostic(dir, errno))
+            return
+        }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: $0.pointee)) {
+                    String(cString: $0)
+                }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(handle)
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        for name in names {
+            let path = prefix + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else {
+                diagnostics.append(errorDiagnostic(path, errno))
                 continue
             }
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: $0.pointee)) {
-                        String(cString: $0)
-                    }
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(handle)
-            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-            var subdirs: [String] = []
-            for name in names {
-                let path = prefix + name
-                var st = stat()
-                guard lstat(path, &st) == 0 else {
-                    diagnostics.append(errorDiagnostic(path, errno))
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                guard filter.follow else { continue }
+                guard stat(path, &st) == 0 else {
+                    diagnostics.append(
+                        Diagnostic(severity: .note, source: path, message: "dangling symlink skipped"))
                     continue
                 }
-                if isDirectory(st) {
-                    if name != ".git" { subdirs.append(path) }
-                } else if (st.st_mode & S_IFMT) == S_IFREG {
-                    found.append(InputFile(path: path, explicit: false))
-                }
             }
-            pending += subdirs.reversed()
+            if isDirectory(st) {
+                guard name != ".git", filter.entersDirectory(rel) else { continue }
+                let id = DirectoryID(st)
+                guard ancestors.insert(id).inserted else {
+                    diagnostics.append(
+                        Diagnostic(
+                            severity: .note, source: path,
+                            message: "symlink loop not followed: it leads back to an enclosing directory"))
+                    continue
+                }
+                walk(path, relative: rel, filter, ancestors: &ancestors, into: &found, diagnostics: &diagnostics)
+                ancestors.remove(id)
+            } else if (st.st_mode & S_IFMT) == S_IFREG, filter.keepsFile(rel) {
+                found.append(InputFile(path: path, explicit: false))
+            }
         }
     }
 
