@@ -21,9 +21,10 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "FaultlineModel"),
         .target(name: "FaultlineRegex", dependencies: ["CPCRE2"], swiftSettings: hotPath),
-        .target(name: "FaultlineIngest", dependencies: ["FaultlineModel"], swiftSettings: hotPath),
+        .target(name: "FaultlineIngest", dependencies: ["FaultlineModel", "CZlib"], swiftSettings: hotPath),
         .target(name: "FaultlineEvents", dependencies: ["FaultlineIngest", "FaultlineModel"], swiftSettings: hotPath),
         .target(
             name: "FaultlineRules",

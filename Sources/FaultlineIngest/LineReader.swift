@@ -35,6 +35,8 @@ import FaultlineModel
 /// per input, used by one task.
 public final class LineReader {
     private let fd: Int32
+    /// When set, bytes come from this source instead of `fd` (archive members).
+    private let input: ByteSource?
     /// The name used in diagnostics (a path, or `<stdin>`).
     public let source: String
     private let options: ReaderOptions
@@ -77,6 +79,19 @@ public final class LineReader {
     /// Creates a reader over `fileDescriptor`; `source` names the input in diagnostics.
     public init(fileDescriptor: Int32, source: String, options: ReaderOptions = ReaderOptions()) {
         self.fd = fileDescriptor
+        self.input = nil
+        self.source = source
+        self.options = options
+        self.capacity = options.bufferSize
+        self.maxCapacity = options.maxLineBytes + options.bufferSize
+        self.buffer = .allocate(capacity: options.bufferSize)
+    }
+
+    /// Creates a reader over a byte source (an archive member's decompressed stream): the source
+    /// writes straight into the read buffer, so nothing is staged in between.
+    init(input: ByteSource, source: String, options: ReaderOptions = ReaderOptions()) {
+        self.fd = -1
+        self.input = input
         self.source = source
         self.options = options
         self.capacity = options.bufferSize
@@ -215,6 +230,7 @@ public final class LineReader {
     /// One `read(2)`, retrying on EINTR and waiting on EAGAIN; 0 at EOF or on error (recorded).
     private func readSome(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         guard count > 0 else { return 0 }
+        if let input { return input.read(into: p, count: count) }
         while true {
             let n = read(fd, p, count)
             if n >= 0 { return n }

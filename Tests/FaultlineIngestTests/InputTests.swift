@@ -135,3 +135,48 @@ struct InputOpenerTests {
         #expect(result.diagnostics.first?.source == "/nonexistent/faultline.log")
     }
 }
+
+@Suite("InputWalker options")
+struct WalkOptionsTests {
+    private func relative(_ files: [InputFile], _ dir: TempDir) -> [String] {
+        files.map { String($0.path.dropFirst(dir.path.count + 1)) }
+    }
+
+    @Test("include and exclude globs match paths relative to the walked root; exclude wins")
+    func globs() throws {
+        let dir = try TempDir()
+        for name in ["app.log", "a/b/deep.log", "notes.txt", "a/x.txt", "node_modules/m/pkg.log", "build/out.bin"] {
+            try dir.put(name, "x\n")
+        }
+        let options = WalkOptions(include: ["*.log", "**/*.txt"], exclude: ["node_modules/**", "a/b/*"])
+        let (files, diagnostics) = InputWalker.expand([dir.path], options: options)
+        #expect(relative(files, dir) == ["a/x.txt", "app.log", "notes.txt"])
+        #expect(diagnostics.isEmpty)
+        // No include: everything but the excluded.
+        let (all, _) = InputWalker.expand([dir.path], options: WalkOptions(exclude: ["node_modules"]))
+        #expect(relative(all, dir) == ["a/b/deep.log", "a/x.txt", "app.log", "build/out.bin", "notes.txt"])
+        // A named file is never filtered.
+        let named = dir.path + "/build/out.bin"
+        #expect(InputWalker.expand([named], options: options).files.map(\.path) == [named])
+    }
+
+    @Test("a symlink loop: not followed by default; followed with loop detection and a note")
+    func symlinkLoop() throws {
+        let dir = try TempDir()
+        try dir.put("real/app.log", "x\n")
+        try dir.put("other/o.log", "x\n")
+        symlink(dir.path + "/real", dir.path + "/real/loop")
+        symlink(dir.path + "/other", dir.path + "/real/to-other")
+        symlink(dir.path + "/other/o.log", dir.path + "/link.log")
+        symlink(dir.path + "/missing", dir.path + "/dangling.log")
+        let (plain, plainDiagnostics) = InputWalker.expand([dir.path])
+        #expect(relative(plain, dir) == ["other/o.log", "real/app.log"])
+        #expect(plainDiagnostics.isEmpty)
+        let (followed, diagnostics) = InputWalker.expand([dir.path], options: WalkOptions(followSymlinks: true))
+        #expect(relative(followed, dir) == ["link.log", "other/o.log", "real/app.log", "real/to-other/o.log"])
+        #expect(diagnostics.count == 2)
+        #expect(diagnostics.allSatisfy { $0.severity == .note })
+        #expect(diagnostics.contains { $0.source == dir.path + "/real/loop" && $0.message.contains("loop") })
+        #expect(diagnostics.contains { $0.source == dir.path + "/dangling.log" })
+    }
+}
