@@ -13,6 +13,8 @@ public struct ScanOptions: Sendable {
     public var maxEvidence: Int
     /// How many unclassified templates are kept before new ones are counted together.
     public var maxUnclassified: Int
+    /// Bounds on what an archive may decompress to (zip bombs end in a diagnostic).
+    public var archive = ArchiveLimits()
 
     public init(
         reader: ReaderOptions = ReaderOptions(), assembler: AssemblerOptions = AssemblerOptions(), maxEvidence: Int = 5,
@@ -254,41 +256,55 @@ public final class ScanSession {
 
     /// Scans one input (`-` is stdin). `displayName` overrides the source name shown in evidence.
     public func scan(_ file: InputFile, displayName: String? = nil) {
-        let source = displayName ?? (file.path == "-" ? "<stdin>" : file.path)
-        beginSource(source)
-        let assembler = EventAssembler(source: source, options: options.assembler) { [unowned self] event in
-            self.match(event)
+        let shown = displayName ?? (file.path == "-" ? "<stdin>" : file.path)
+        /// A member's source as shown: the file's own name for a plain file, `shown!inner` for an
+        /// archive member.
+        func rename(_ source: String) -> String {
+            if source == file.path || source == file.displayName || source == "-" { return shown }
+            if source.hasPrefix(file.path + "!") { return shown + source.dropFirst(file.path.count) }
+            return source
         }
         let cancelled = isCancelled
         let progress = self.progress
         var reported = 0
         var pending = 0
-        let outcome = InputOpener.read(file, options: options.reader) { line in
-            if let cancelled, cancelled() { return }
-            if let progress {
-                pending += line.raw.count + 1
-                if pending >= 1 << 20 {
-                    progress.add(bytes: pending)
-                    reported += pending
-                    pending = 0
-                }
+        var events = 0
+        let outcome = InputOpener.readMembers(file, options: options.reader, limits: options.archive) {
+            member, reader in
+            let source = rename(member)
+            beginSource(source)
+            // Events never span archive members: one assembler per member.
+            let assembler = EventAssembler(source: source, options: options.assembler) { [unowned self] event in
+                self.match(event)
             }
-            assembler.push(line)
+            reader.forEachLine { line in
+                if let cancelled, cancelled() { return }
+                if let progress {
+                    pending += line.raw.count + 1
+                    if pending >= 1 << 20 {
+                        progress.add(bytes: pending)
+                        reported += pending
+                        pending = 0
+                    }
+                }
+                assembler.push(line)
+            }
+            assembler.finish()
+            events += assembler.eventCount
         }
         if let progress {
             progress.add(bytes: max(0, outcome.stats.bytes - reported))
             progress.fileDone()
         }
-        assembler.finish()
         stats.files += 1
         lastSourceLines = outcome.stats.lines
         lastSourceBytes = outcome.stats.bytes
         stats.bytes += outcome.stats.bytes
         stats.lines += outcome.stats.lines
-        stats.events += assembler.eventCount
+        stats.events += events
         diagnostics += outcome.diagnostics.map { d in
             var d = d
-            if d.source == "-" { d.source = "<stdin>" }
+            if let source = d.source { d.source = rename(source) }
             return d
         }
     }

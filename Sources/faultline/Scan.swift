@@ -24,7 +24,8 @@ struct Scan: ParsableCommand {
         abstract: "Scan logs for known failures (the default command).",
         discussion: """
             PATHs are files or folders (walked recursively, in sorted order); '-' or no
-            PATH reads standard input. In a folder walk, binary files (a NUL byte in the
+            PATH reads standard input. .gz, .zip, .tar and .tar.gz files are read in place,
+            as streams; evidence names members as 'artifact.zip!logs/app.log:123'. In a folder walk, binary files (a NUL byte in the
             first 8 KiB) are skipped with a note; files named explicitly are always read.
             A missing or unreadable path is reported and every other input is still
             scanned.
@@ -63,6 +64,16 @@ struct Scan: ParsableCommand {
     var color: ColorChoice = .auto
 
     @Option(
+        help: "In folders, scan only files matching this glob (repeatable; '*.log', 'jobs/**/*.txt').")
+    var include: [String] = []
+
+    @Option(help: "In folders, skip files or folders matching this glob (repeatable; 'node_modules/**').")
+    var exclude: [String] = []
+
+    @Flag(help: "Follow symbolic links in folders (loops are detected and reported).")
+    var follow = false
+
+    @Option(
         name: .shortAndLong,
         help: "Scan files on this many cores (default: all). The report is the same for any value.")
     var jobs: Int = ParallelScan.defaultJobs
@@ -98,7 +109,8 @@ struct Scan: ParsableCommand {
             Output.stderr(
                 "faultline: reading logs from standard input (pipe logs in, or give paths; --help for usage)\n")
         }
-        let expanded = InputWalker.expand(inputs)
+        let expanded = InputWalker.expand(
+            inputs, options: WalkOptions(include: include, exclude: exclude, followSymlinks: follow))
         var options = ScanOptions()
         options.reader.maxLineBytes = maxLineBytes
 

@@ -270,3 +270,43 @@ private let unexpandedLog = """
         #expect(jobsZero.stderr.contains("--jobs must be at least 1"))
     }
 }
+
+@Suite struct ArtifactFolderTests {
+    @Test func archivesAreReadInPlaceAndEvidenceNamesTheMember() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "faultline-artifacts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("logs"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let seed = try Data(
+            contentsOf: URL(fileURLWithPath: CLIRunner.sample("seed-002-kernel-memory-429-then-401.log")))
+        try seed.write(to: dir.appendingPathComponent("logs/app.log"))
+        try Data("node_modules noise\n".utf8).write(to: dir.appendingPathComponent("logs/skip.txt"))
+        let script = """
+            import zipfile, tarfile, gzip, shutil
+            z = zipfile.ZipFile('artifact.zip', 'w', zipfile.ZIP_DEFLATED); z.write('logs/app.log'); z.close()
+            with tarfile.open('job.tgz', 'w:gz') as t: t.add('logs/app.log')
+            with open('logs/app.log', 'rb') as i, gzip.open('app.log.gz', 'wb') as o: shutil.copyfileobj(i, o)
+            open('broken.zip', 'wb').write(open('artifact.zip', 'rb').read()[:200])
+            """
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = ["python3", "-c", script]
+        py.currentDirectoryURL = dir
+        try py.run()
+        py.waitUntilExit()
+        try #require(py.terminationStatus == 0)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("logs"))
+        let r = try CLIRunner.run(["scan", dir.path, "--format", "json"])
+        #expect(r.status == 2, "the broken archive is an input error")
+        #expect(r.stderr.contains("broken.zip"))
+        let json = try CLIRunner.json(r.stdout)
+        let top = try #require((json["incidents"] as? [[String: Any]])?.first)
+        #expect(top["category"] as? String == "auth.duplicate-authorization-on-retry")
+        let sources = Set(((top["evidence"] as? [[String: Any]]) ?? []).compactMap { $0["source"] as? String })
+        #expect(sources.contains("\(dir.path)/artifact.zip!logs/app.log"))
+        let only = try CLIRunner.run(["scan", dir.path, "--include", "*.gz", "--format", "json"])
+        let stats = try CLIRunner.json(only.stdout)["stats"] as? [String: Any]
+        #expect(stats?["files"] as? Int == 1)
+    }
+}
