@@ -149,7 +149,7 @@ public enum MarkdownRenderer {
     }
 
     /// An ordered-list item; prose paragraphs and code blocks indented to the item's content.
-    private static func fixStep(_ step: String, number: Int, into out: inout [String]) {
+    static func fixStep(_ step: String, number: Int, into out: inout [String]) {
         let label = "\(number). "
         let indent = String(repeating: " ", count: label.count)
         var first = true
