@@ -58,6 +58,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// SARIF 2.1.0 for code-scanning tools (`docs/sarif.md`).
     case sarif
+    /// GitHub Actions workflow commands that annotate the run (`::error file=…,line=…::…`).
+    case github
 }
 
 /// Dispatches a report to the renderer of a format.
@@ -74,6 +76,7 @@ public enum ReportRenderer {
         case .markdown: MarkdownRenderer.render(report, options: options)
         case .json: JSONRenderer.render(report, options: options)
         case .sarif: SARIFRenderer.render(report, options: options)
+        case .github: GitHubAnnotationsRenderer.render(report, options: options)
         }
     }
 }
