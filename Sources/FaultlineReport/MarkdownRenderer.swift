@@ -13,37 +13,98 @@ public enum MarkdownRenderer {
     public static let excerptLimit = 500
 
     /// Renders `report` as GitHub-flavoured Markdown; ends with a newline.
+    ///
+    /// With ``RenderOptions/maxBytes`` set and the full report longer (in UTF-8 bytes), parts
+    /// are left out whole, never cut: unclassified rows first (least frequent first), then
+    /// incidents from the lowest rank up (their table row and their section), then diagnostics;
+    /// a last paragraph says "N more incidents (and M unclassified templates) not shown; the
+    /// full report is in …" (``RenderOptions/fullReportLocation``). The summary line keeps the
+    /// total count. If even the summary and that paragraph do not fit, the output is that
+    /// paragraph alone, and if that does not fit either, it is empty. The result is never
+    /// longer than `maxBytes`.
     public static func render(_ report: Report, options: RenderOptions) -> String {
-        var out: [String] = ["# faultline report", ""]
-        let summary = Formatting.scanSummary(report.stats)
-        if report.incidents.isEmpty {
-            out.append("No incidents found in \(summary).")
-        } else {
-            out.append("**\(Formatting.count(report.incidents.count, "incident"))** in \(summary).")
-            out.append("")
-            out.append("| # | Severity | Category | Confidence | Title | Occurrences |")
-            out.append("|---:|---|---|---:|---|---:|")
+        let parts = Parts(report, options: options)
+        let full = Selection(
+            incidents: report.incidents.count, clusters: report.unclassified.count,
+            diagnostics: report.diagnostics.count)
+        guard let maxBytes = options.maxBytes, parts.size(full) > maxBytes else {
+            return parts.assemble(full)
+        }
+        var selection = full
+        selection.trailer = true
+        while parts.size(selection) > maxBytes {
+            if selection.clusters > 0 {
+                selection.clusters -= 1
+            } else if selection.incidents > 0 {
+                selection.incidents -= 1
+            } else if selection.diagnostics > 0 {
+                selection.diagnostics -= 1
+            } else {
+                let alone = parts.trailer(selection) + "\n"
+                return alone.utf8.count <= maxBytes ? alone : ""
+            }
+        }
+        return parts.assemble(selection)
+    }
+
+    /// How much of a report is shown.
+    private struct Selection {
+        var incidents: Int
+        var clusters: Int
+        var diagnostics: Int
+        var trailer = false
+    }
+
+    /// A report pre-rendered in parts whose sizes add up, so that a selection's size is known
+    /// without assembling it.
+    private struct Parts {
+        let report: Report
+        let options: RenderOptions
+        var head: [String] = []
+        var tableHead: [String] = []
+        var rows: [String] = []
+        var sections: [[String]] = []
+        var clusterHead: [String] = []
+        var clusterRows: [String] = []
+        var diagnosticHead: [String] = []
+        var diagnosticRows: [String] = []
+        /// Bytes of the first k table rows and incident sections, of the first k cluster rows,
+        /// of the first k diagnostic rows.
+        var incidentBytes: [Int] = [0]
+        var clusterBytes: [Int] = [0]
+        var diagnosticBytes: [Int] = [0]
+
+        init(_ report: Report, options: RenderOptions) {
+            self.report = report
+            self.options = options
+            head = ["# faultline report", ""]
+            let summary = Formatting.scanSummary(report.stats)
+            if report.incidents.isEmpty {
+                head.append("No incidents found in \(summary).")
+            } else {
+                head.append("**\(Formatting.count(report.incidents.count, "incident"))** in \(summary).")
+            }
+            if options.hiddenByBaseline > 0 {
+                head += ["", Baseline.hiddenMessage(options.hiddenByBaseline) + "."]
+            }
+            tableHead = [
+                "", "| # | Severity | Category | Confidence | Title | Occurrences |", "|---:|---|---|---:|---|---:|",
+            ]
             for (index, incident) in report.incidents.enumerated() {
                 let cells = [
                     "\(index + 1)", incident.severity.rawValue, "`\(incident.category.rawValue)`",
                     Formatting.confidence(incident.confidence), Markdown.text(incident.title),
                     Formatting.grouped(incident.occurrences),
                 ]
-                out.append("| " + cells.joined(separator: " | ") + " |")
+                rows.append("| " + cells.joined(separator: " | ") + " |")
+                var section = [""]
+                MarkdownRenderer.render(incident, rank: index + 1, into: &section)
+                sections.append(section)
             }
-        }
-        for (index, incident) in report.incidents.enumerated() {
-            out.append("")
-            render(incident, rank: index + 1, into: &out)
-        }
-        if !report.unclassified.isEmpty {
-            out.append("")
-            out.append("## Unclassified errors")
-            out.append("")
-            out.append("Error events that no rule explains, grouped by message template.")
-            out.append("")
-            out.append("| Count | Template | First seen | Last seen | Example |")
-            out.append("|---:|---|---|---|---|")
+            clusterHead = [
+                "", "## Unclassified errors", "", "Error events that no rule explains, grouped by message template.",
+                "", "| Count | Template | First seen | Last seen | Example |", "|---:|---|---|---|---|",
+            ]
             for cluster in report.unclassified {
                 let example =
                     "`\(cluster.example.source):\(cluster.example.line)` "
@@ -54,22 +115,78 @@ public enum MarkdownRenderer {
                     cluster.firstSeen.map { Markdown.text($0) } ?? "", cluster.lastSeen.map { Markdown.text($0) } ?? "",
                     example,
                 ]
-                out.append(
+                clusterRows.append(
                     "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
             }
-        }
-        if !report.diagnostics.isEmpty {
-            out.append("")
-            out.append("## Diagnostics")
-            out.append("")
-            for diagnostic in report.diagnostics {
-                out.append("- " + self.diagnostic(diagnostic))
+            diagnosticHead = ["", "## Diagnostics", ""]
+            diagnosticRows = report.diagnostics.map { "- " + MarkdownRenderer.diagnostic($0) }
+            for (row, section) in zip(rows, sections) {
+                incidentBytes.append((incidentBytes.last ?? 0) + Self.bytes([row]) + Self.bytes(section))
             }
+            for row in clusterRows { clusterBytes.append((clusterBytes.last ?? 0) + Self.bytes([row])) }
+            for row in diagnosticRows { diagnosticBytes.append((diagnosticBytes.last ?? 0) + Self.bytes([row])) }
         }
-        return out.joined(separator: "\n") + "\n"
+
+        /// Lines joined by and ending with a newline take their bytes plus one each.
+        static func bytes(_ lines: some Sequence<String>) -> Int { lines.reduce(0) { $0 + $1.utf8.count + 1 } }
+
+        /// "N more incidents (and M unclassified templates) not shown; the full report is in …."
+        func trailer(_ selection: Selection) -> String {
+            let incidents = report.incidents.count - selection.incidents
+            let clusters = report.unclassified.count - selection.clusters
+            let diagnostics = report.diagnostics.count - selection.diagnostics
+            var others: [String] = []
+            if clusters > 0 { others.append(Formatting.count(clusters, "unclassified template")) }
+            if diagnostics > 0 { others.append(Formatting.count(diagnostics, "diagnostic")) }
+            var text: String
+            if incidents > 0 {
+                let more = selection.incidents > 0 ? "more " : ""
+                text = "\(Formatting.grouped(incidents)) \(more)\(incidents == 1 ? "incident" : "incidents")"
+                if !others.isEmpty { text += " (and \(others.joined(separator: " and ")))" }
+            } else {
+                text = others.joined(separator: " and ")
+            }
+            return text + " not shown; the full report is in \(Markdown.prose(options.fullReportLocation))."
+        }
+
+        /// The lines of `selection`, in order.
+        func lines(_ selection: Selection) -> [String] {
+            var out = head
+            if selection.incidents > 0 {
+                out += tableHead
+                out += rows.prefix(selection.incidents)
+            }
+            for section in sections.prefix(selection.incidents) { out += section }
+            if selection.clusters > 0 {
+                out += clusterHead
+                out += clusterRows.prefix(selection.clusters)
+            }
+            if selection.diagnostics > 0 {
+                out += diagnosticHead
+                out += diagnosticRows.prefix(selection.diagnostics)
+            }
+            if selection.trailer { out += ["", trailer(selection)] }
+            return out
+        }
+
+        func assemble(_ selection: Selection) -> String {
+            lines(selection).joined(separator: "\n") + "\n"
+        }
+
+        /// The UTF-8 size of `assemble(selection)`, from the precomputed sums.
+        func size(_ selection: Selection) -> Int {
+            var total = Self.bytes(head)
+            if selection.incidents > 0 { total += Self.bytes(tableHead) + incidentBytes[selection.incidents] }
+            if selection.clusters > 0 { total += Self.bytes(clusterHead) + clusterBytes[selection.clusters] }
+            if selection.diagnostics > 0 {
+                total += Self.bytes(diagnosticHead) + diagnosticBytes[selection.diagnostics]
+            }
+            if selection.trailer { total += Self.bytes(["", trailer(selection)]) }
+            return total
+        }
     }
 
-    private static func render(_ incident: Incident, rank: Int, into out: inout [String]) {
+    fileprivate static func render(_ incident: Incident, rank: Int, into out: inout [String]) {
         out.append("## \(rank). \(Markdown.text(incident.title))")
         out.append("")
         out.append(
@@ -149,7 +266,7 @@ public enum MarkdownRenderer {
     }
 
     /// An ordered-list item; prose paragraphs and code blocks indented to the item's content.
-    private static func fixStep(_ step: String, number: Int, into out: inout [String]) {
+    static func fixStep(_ step: String, number: Int, into out: inout [String]) {
         let label = "\(number). "
         let indent = String(repeating: " ", count: label.count)
         var first = true
@@ -174,7 +291,7 @@ public enum MarkdownRenderer {
         if first { out.append(label.trimmingTrailingSpace) }
     }
 
-    private static func diagnostic(_ diagnostic: Diagnostic) -> String {
+    fileprivate static func diagnostic(_ diagnostic: Diagnostic) -> String {
         var location = ""
         if let source = diagnostic.source {
             var place = source

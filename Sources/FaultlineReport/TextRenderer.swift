@@ -22,6 +22,9 @@ public enum TextRenderer {
             let incidents = Formatting.count(report.incidents.count, "incident")
             out.append(style.bold("\(incidents) in \(Formatting.scanSummary(stats))"))
         }
+        if options.hiddenByBaseline > 0 {
+            out.append(Baseline.hiddenMessage(options.hiddenByBaseline) + ".")
+        }
 
         for (index, incident) in report.incidents.enumerated() {
             out.append("")

@@ -7,7 +7,8 @@ enum Fixtures {
     static let report = Report(
         incidents: [
             Incident(
-                id: "F1", rule: "litellm-unexpanded-env-var-key", category: .authUnexpandedEnvVar, severity: .error,
+                id: "F1", rule: "litellm-unexpanded-env-var-key", fingerprint: "0337cf56338fada0",
+                category: .authUnexpandedEnvVar, severity: .error,
                 confidence: 0.9, title: "The API key is an unexpanded \"$VAR\" reference",
                 cause: """
                     The key sent to the API is the literal text $OPENAI_API_KEY: the config file that holds it \
@@ -52,7 +53,8 @@ enum Fixtures {
                             + "(https://cognitiveservices.azure.com), or have expired.'}"),
                 ]),
             Incident(
-                id: "F2", rule: "azure-streaming-unsupported", category: .streamingUnsupported, severity: .error,
+                id: "F2", rule: "azure-streaming-unsupported", fingerprint: "9f1c2d3e4a5b6c7d",
+                category: .streamingUnsupported, severity: .error,
                 confidence: 0.75, title: "The deployment does not support streaming",
                 cause: "Requests to deployment gpt-4o-mini on fake-resource.openai.azure.com "
                     + "(api-version 2023-05-15) fail with InternalServerError only when stream=True.",
@@ -74,7 +76,8 @@ enum Fixtures {
                     Evidence(source: "jupyter.log", line: 9, text: "\tstream=True, model='gpt-4o-mini'"),
                 ]),
             Incident(
-                id: "F3", rule: "azure-401-access-token-undetermined", category: .authInvalidKey, severity: .warning,
+                id: "F3", rule: "azure-401-access-token-undetermined", fingerprint: "5e6f7a8b9c0d1e2f",
+                category: .authInvalidKey, severity: .warning,
                 confidence: 0.35, title: "401 Unauthorized with no decisive signal",
                 cause: "The service rejected the credentials; the log does not say which of several causes it is.",
                 fix: ["Check the candidates below in order."],

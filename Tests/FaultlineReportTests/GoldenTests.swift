@@ -51,8 +51,12 @@ struct GoldenTests {
     @Test("each format matches its golden file", arguments: ReportFormat.allCases, ["report", "empty"])
     func golden(format: ReportFormat, fixture: String) {
         let report = fixture == "report" ? Fixtures.report : Fixtures.empty
-        let rendered = ReportRenderer.render(report, format: format, options: RenderOptions(width: 100))
-        let ext = ["text": "txt", "markdown": "md", "json": "json"][format.rawValue] ?? format.rawValue
+        let options = RenderOptions(
+            width: 100, toolVersion: "0.0.0-test", toolInformationURI: "https://example.invalid/faultline")
+        let rendered = ReportRenderer.render(report, format: format, options: options)
+        let ext =
+            ["text": "txt", "markdown": "md", "json": "json", "sarif": "sarif", "github": "github.txt"][
+                format.rawValue] ?? format.rawValue
         Golden.check(rendered, against: "\(fixture).\(ext)")
     }
 
