@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["FaultlineRules", "FaultlineEngine", "FaultlineShippedRules"]
         ),
         .testTarget(name: "FaultlineEngineTests", dependencies: ["FaultlineEngine", "FaultlineShippedRules"]),
-        .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"], exclude: ["Golden"]),
+        .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"], exclude: ["Golden", "Schemas"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline"]),
     ]
 )

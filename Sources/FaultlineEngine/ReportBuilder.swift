@@ -103,7 +103,11 @@ public enum ReportBuilder {
                     draft.extend(with: kept[si])
                 }
             }
-            for (s, count) in counts.sorted(by: { $0.key < $1.key }) {
+            // Most frequent symptom first, then by rule id: the order `faultline merge` keeps.
+            let ordered = counts.sorted { a, b in
+                a.value != b.value ? a.value > b.value : rules.rules[a.key].id < rules.rules[b.key].id
+            }
+            for (s, count) in ordered {
                 let symptom = rules.rules[s]
                 draft.symptoms.append(
                     Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))

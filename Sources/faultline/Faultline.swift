@@ -37,7 +37,7 @@ struct Faultline: ParsableCommand {
               2  usage, rule or input errors (a message says what and where)
             """,
         version: version,
-        subcommands: [Scan.self, Explain.self, RulesCommand.self],
+        subcommands: [Scan.self, Merge.self, Explain.self, RulesCommand.self],
         defaultSubcommand: Scan.self
     )
 

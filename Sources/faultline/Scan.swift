@@ -40,16 +40,7 @@ struct Scan: ParsableCommand {
     @Argument(help: "Log files or folders to scan; '-' (or nothing) reads standard input.")
     var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: "Report format: text, markdown or json.")
-    var format: ReportFormat = .text
-
-    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
-    var output: String?
-
-    @Option(
-        name: .customLong("fail-on"),
-        help: "Exit with 1 when an incident at or above this severity is found (info, warning, error, critical).")
-    var failOn: Severity?
+    @OptionGroup var out: ReportOutput
 
     @Option(
         name: .customLong("rules"), help: "A folder of your own rule files, added to the shipped ones (repeatable).")
@@ -59,9 +50,6 @@ struct Scan: ParsableCommand {
         name: .customLong("max-line-bytes"),
         help: "Longer lines are truncated to this many bytes, with a diagnostic naming file:line.")
     var maxLineBytes: Int = 1 << 20
-
-    @Option(help: "Colour the text report: auto (only on a terminal, honouring NO_COLOR), always or never.")
-    var color: ColorChoice = .auto
 
     @Option(
         help: "In folders, scan only files matching this glob (repeatable; '*.log', 'jobs/**/*.txt').")
@@ -130,26 +118,11 @@ struct Scan: ParsableCommand {
         let report = ReportBuilder.build(result, rules: compiled)
         Output.diagnostics(report.diagnostics)
 
-        let useColor: Bool
-        switch color {
-        case .always: useColor = true
-        case .never: useColor = false
-        case .auto:
-            useColor = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        }
-        let text = ReportRenderer.render(report, format: format, options: RenderOptions(color: useColor))
-        if let output {
-            try Output.writeFile(output, text)
-        } else {
-            Output.stdout(text)
-        }
-
+        let failed = try out.emit(report)
         let inputErrors = report.diagnostics.contains { $0.severity == .error }
         if loaded.hasErrors || inputErrors {
             throw ExitCode(2)
         }
-        if let failOn, report.incidents.contains(where: { $0.severity >= failOn }) {
-            throw ExitCode(1)
-        }
+        if failed { throw ExitCode(1) }
     }
 }

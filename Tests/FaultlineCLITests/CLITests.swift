@@ -310,3 +310,101 @@ private let unexpandedLog = """
         #expect(stats?["files"] as? Int == 1)
     }
 }
+
+@Suite struct MergeAndCIFormatsTests {
+    func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-merge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func mergingShardReportsEqualsScanningEverything() throws {
+        let a = ["seed-000-pr-agent-unexpanded-key.log", "seed-001-librechat-serverless-vision.log"].map(
+            CLIRunner.sample)
+        let b = ["seed-002-kernel-memory-429-then-401.log", "seed-003-jupyter-ai-streaming.log", "unknown-error.log"]
+            .map(
+                CLIRunner.sample)
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pa = dir.appendingPathComponent("part-a.json").path
+        let pb = dir.appendingPathComponent("part-b.json").path
+        #expect(try CLIRunner.run(["scan"] + a + ["--format", "json", "-o", pa]).status == 0)
+        #expect(try CLIRunner.run(["scan"] + b + ["--format", "json", "-o", pb]).status == 0)
+        let whole = try CLIRunner.run(["scan"] + a + b + ["--format", "json"])
+        let merged = try CLIRunner.run(["merge", pa, pb, "--format", "json"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout == whole.stdout)
+        // The order of the shards does not matter.
+        let reversed = try CLIRunner.run(["merge", pb, pa, "--format", "json"])
+        #expect(reversed.stdout == whole.stdout)
+    }
+
+    @Test func overlappingShardsAddTheirCounts() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = CLIRunner.sample("lookalike-429-recovers.log")
+        let copy = dir.appendingPathComponent("again.log")
+        try FileManager.default.copyItem(atPath: sample, toPath: copy.path)
+        let p1 = dir.appendingPathComponent("1.json").path
+        let p2 = dir.appendingPathComponent("2.json").path
+        _ = try CLIRunner.run(["scan", sample, "--format", "json", "-o", p1])
+        _ = try CLIRunner.run(["scan", copy.path, "--format", "json", "-o", p2])
+        let one = try CLIRunner.json(try CLIRunner.run(["merge", p1, "--format", "json"]).stdout)
+        let two = try CLIRunner.json(try CLIRunner.run(["merge", p1, p2, "--format", "json"]).stdout)
+        let n1 = (one["incidents"] as? [[String: Any]])?.first?["occurrences"] as? Int ?? 0
+        let n2 = (two["incidents"] as? [[String: Any]])?.first?["occurrences"] as? Int ?? 0
+        #expect(n1 > 0 && n2 == 2 * n1)
+        #expect((two["stats"] as? [String: Any])?["files"] as? Int == 2)
+    }
+
+    @Test func aBaselineHidesKnownIncidentsAndSaysHowMany() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("base.json").path
+        _ = try CLIRunner.run([
+            "scan", CLIRunner.sample("seed-000-pr-agent-unexpanded-key.log"), "--format", "json", "-o", base,
+        ])
+        let paths = [
+            CLIRunner.sample("seed-000-pr-agent-unexpanded-key.log"),
+            CLIRunner.sample("lookalike-deployment-not-found.log"),
+        ]
+        let r = try CLIRunner.run(["scan"] + paths + ["--baseline", base, "--format", "json"])
+        let incidents = try CLIRunner.json(r.stdout)["incidents"] as? [[String: Any]] ?? []
+        #expect(incidents.map { $0["category"] as? String } == ["azure.deployment-not-found"])
+        let text = try CLIRunner.run(["scan"] + paths + ["--baseline", base])
+        #expect(text.stdout.contains("1 known incident"))
+        let bad = try CLIRunner.run(["scan"] + paths + ["--baseline", paths[0]])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("not a faultline JSON report"))
+    }
+
+    @Test func sarifAndGitHubAnnotationsFromAScan() throws {
+        let path = CLIRunner.sample("seed-002-kernel-memory-429-then-401.log")
+        let sarif = try CLIRunner.run(["scan", path, "--format", "sarif"])
+        #expect(sarif.status == 0)
+        let doc = try CLIRunner.json(sarif.stdout)
+        #expect(doc["version"] as? String == "2.1.0")
+        let run = try #require((doc["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.first?["ruleId"] as? String == "duplicate-authorization-on-retry")
+        let gh = try CLIRunner.run(["scan", path, "--format", "github"])
+        #expect(gh.stdout.contains("::error file=\(path),line=63,title="))
+        let md = try CLIRunner.run([
+            "scan", CLIRunner.packageRoot.appendingPathComponent("samples").path, "--format", "markdown", "--max-bytes",
+            "20000",
+        ])
+        #expect(md.stdout.utf8.count <= 20000)
+        #expect(md.stdout.contains("## 1. "))
+        #expect(md.stdout.contains("not shown"))
+    }
+
+    @Test func mergeNamesABrokenReport() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data("{\"version\": 1}".utf8).write(to: bad)
+        let r = try CLIRunner.run(["merge", bad.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.json: not a faultline JSON report"))
+    }
+}
