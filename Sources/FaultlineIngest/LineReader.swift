@@ -227,6 +227,11 @@ public final class LineReader {
         capacity = newCapacity
     }
 
+    /// Set (from a signal handler: a `sig_atomic_t`, nothing else) when reading must stop: a read
+    /// interrupted by a signal then ends the input as at EOF instead of being retried. Live mode
+    /// sets it on Ctrl-C, with a handler installed without `SA_RESTART`.
+    nonisolated(unsafe) public static var interrupted: sig_atomic_t = 0
+
     /// One `read(2)`, retrying on EINTR and waiting on EAGAIN; 0 at EOF or on error (recorded).
     private func readSome(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         guard count > 0 else { return 0 }
@@ -235,7 +240,10 @@ public final class LineReader {
             let n = read(fd, p, count)
             if n >= 0 { return n }
             let err = errno
-            if err == EINTR { continue }
+            if err == EINTR {
+                if LineReader.interrupted != 0 { return 0 }
+                continue
+            }
             if err == EAGAIN || err == EWOULDBLOCK {
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 _ = poll(&pfd, 1, -1)

@@ -19,11 +19,21 @@ enum LiveScan {
 
     static func run(files: [InputFile], rules: CompiledRules, options: ScanOptions, prelude: [Diagnostic]) -> ScanResult
     {
-        signal(SIGINT) { _ in
+        // Without SA_RESTART, a read blocked on a terminal or a pipe returns EINTR on Ctrl-C, and
+        // the reader then ends the input as at EOF.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
             interrupted = 1
-            // Unblock a read from a terminal or a pipe: the scan then ends as at end of input.
-            close(0)
+            LineReader.interrupted = 1
         }
+        action.sa_flags = 0
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+        // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let session = ScanSession(rules: rules, options: options)
         session.record(prelude)
         session.isCancelled = { interrupted != 0 }

@@ -408,3 +408,30 @@ private let unexpandedLog = """
         #expect(r.stderr.contains("bad.json: not a faultline JSON report"))
     }
 }
+
+@Suite struct LiveInterruptTests {
+    @Test func ctrlCInLiveModeEndsWithTheFullReport() throws {
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["--live", "--color", "never"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let log = try String(contentsOfFile: CLIRunner.sample("lookalike-deployment-not-found.log"), encoding: .utf8)
+        input.fileHandleForWriting.write(Data(log.utf8))
+        // Keep stdin open, as `tail -f` does; give the scan time to read, then press Ctrl-C.
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("● ERROR  azure.deployment-not-found"))
+        #expect(text.contains("(interrupted: the report covers what was read)"))
+        #expect(text.contains("1 incident in 1 file"))
+    }
+}
