@@ -48,6 +48,26 @@ public enum ReportBuilder {
                 }
             }
         }
+        // A generic reading of a status (a fallback with candidates) folds under a specific cause
+        // found in the same file for the same HTTP status, or of the same category: the specific
+        // rule already says why.
+        for (gi, g) in kept.enumerated() where !folded.contains(gi) && rules.rules[g.rule].confidence < 0.5 {
+            guard !rules.rules[g.rule].symptom, let status = g.values["status"] else { continue }
+            let host = causeOrder.lazy.filter { !rules.rules[$0].symptom && rules.rules[$0].confidence >= 0.5 }
+                .compactMap { c in
+                    byRule[c]?.first { ci in
+                        let sameReading =
+                            kept[ci].values["status"] == status
+                            || rules.rules[c].category == rules.rules[g.rule].category
+                        return ci != gi && !folded.contains(ci) && sameReading
+                            && inScope(cause: kept[ci], of: rules.rules[c], covers: g)
+                    }
+                }.first
+            if let host {
+                folded.insert(gi)
+                foldedInto[host, default: []].append(gi)
+            }
+        }
         // Symptom rules fold under the most likely cause found in the same file (or a config file
         // of its folder); alone, they are listed with the unclassified errors.
         var orphanSymptoms: [Int] = []
