@@ -129,7 +129,7 @@ struct RedactorTests {
             "fixed in commit 3f2a1b4c5d6e7f8091a2b3c4d5e6f708192a3b4c, see the changelog",
             "max_tokens=4096 total_tokens: 123456789012 prompt_tokens=12",
             "token_type: Bearer",
-            "PWD=/home/runner/work/app",
+            "PWD=/home/runner/_work/app",
             "the password: incorrect",
             "task-0123456789abcdefghijklmnop done",
             "sk-this-is-not-a-real-key-at-all-really",
