@@ -233,9 +233,8 @@ public final class ScanSession {
     public var isCancelled: (() -> Bool)?
     /// Where to report bytes read as the scan goes (about every MiB), for a progress display.
     public var progress: ScanProgress?
-    /// Lines and bytes read from the last scanned source.
+    /// Lines read from the last scanned source.
     public private(set) var lastSourceLines = 0
-    public private(set) var lastSourceBytes = 0
 
     /// - Parameter orderBase: the first number this session gives its findings; sessions that
     ///   scan disjoint inputs in parallel use distinct, increasing bases so their combined result
@@ -298,7 +297,6 @@ public final class ScanSession {
         }
         stats.files += 1
         lastSourceLines = outcome.stats.lines
-        lastSourceBytes = outcome.stats.bytes
         stats.bytes += outcome.stats.bytes
         stats.lines += outcome.stats.lines
         stats.events += events

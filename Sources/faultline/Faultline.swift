@@ -50,7 +50,6 @@ struct Faultline: ParsableCommand {
             Output.stderr("faultline: error: \(error.message)\n")
             Glibc.exit(2)
         } catch let code as ExitCode {
-            Output.flushStdout()
             Glibc.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)

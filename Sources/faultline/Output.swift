@@ -19,8 +19,6 @@ enum Output {
         write(fd: 2, text, quietOnPipe: false)
     }
 
-    static func flushStdout() {}
-
     private static func write(fd: Int32, _ text: String, quietOnPipe: Bool) {
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { buf in
