@@ -1,16 +1,94 @@
-import FaultlineEvents
 import FaultlineModel
-import FaultlineRegex
-import FaultlineRules
 
 /// Why each rule did or did not match one event: what `faultline explain FILE:LINE` shows.
+///
+/// Built by the scan's own ``RuleMatcher`` on the event holding the line (with the correlation
+/// state the scan has at that point), so a verdict is the scan's decision, step by step.
 public struct Explanation: Sendable {
+    /// One step of a rule's evaluation, in the order the matcher takes them: file names, the
+    /// literal prefilter, `where:`, the regexes, `unless`, `correlate`.
+    public enum Step: Sendable, Hashable {
+        /// The rule reads only files with these name globs, and this file is not one.
+        case onlyFiles([String])
+        /// The prefilter ruled the pattern out: none of its required literals occur.
+        case literalsAbsent(pattern: Int, source: String, literals: [String])
+        /// A `where:` condition does not hold: the field's expected and actual value (`nil`: absent).
+        case fieldMismatch(field: String, expected: String, actual: String?)
+        /// Every `where:` condition holds.
+        case fieldsMatch(String)
+        /// A `match` pattern ran: it matched or it did not.
+        case pattern(index: Int, source: String, matched: Bool)
+        /// A `match` pattern hit a PCRE2 limit: it counts as not matching.
+        case patternError(index: Int, source: String, message: String)
+        /// The patterns did not match as the rule's mode requires (`all` or `any`).
+        case patternsNeeded(all: Bool)
+        /// An `unless` pattern matched: the rule is vetoed.
+        case vetoed(by: [String])
+        /// The `correlate.after` condition is not met: no earlier event of that rule in the window.
+        case sequenceUnmet(rule: String, withinEvents: Int, withinSeconds: Double?, key: String?, sameSource: Bool)
+        /// The `correlate.after` condition is met (the signal's text says which event it follows).
+        case sequenceMet(String)
+        /// The rule looks for a succeeding request of the contrasting kind elsewhere in the file.
+        case contrast(required: Bool, patterns: [String])
+
+        /// The step in words, as `explain` prints it.
+        public var text: String {
+            switch self {
+            case .onlyFiles(let globs): return "only looks at files named \(globs.joined(separator: ", "))"
+            case .literalsAbsent(let i, let source, let literals):
+                let names = literals.map { "'\($0)'" }.joined(separator: ", ")
+                return "match pattern \(i + 1) not tried: none of its literals \(names) occur: \(source)"
+            case .fieldMismatch(let field, let expected, let actual):
+                return "where \(field)=\(expected): "
+                    + (actual.map { "the event's \(field) is '\($0)'" } ?? "the event has no \(field)")
+            case .fieldsMatch(let spec): return "where \(spec): fields match"
+            case .pattern(let i, let source, let matched):
+                return "match pattern \(i + 1) \(matched ? "matches" : "does not match"): \(source)"
+            case .patternError(let i, let source, let message):
+                return "match pattern \(i + 1) does not match: \(source) (\(message))"
+            case .patternsNeeded(let all):
+                return all ? "needs all of its patterns to match" : "needs one of its patterns to match"
+            case .vetoed(let by): return "vetoed by unless: \(by.joined(separator: "; "))"
+            case .sequenceUnmet(let rule, let events, let seconds, let key, let sameSource):
+                var need = "needs an earlier '\(rule)' event within \(events) events"
+                if let seconds { need += " and \(Int(seconds)) s" }
+                if let key { need += " with the same \(key)" }
+                return need + (sameSource ? " in the same file" : "") + "; none was seen"
+            case .sequenceMet(let text): return text
+            case .contrast(let required, let patterns):
+                return
+                    "contrast (\(required ? "required" : "raises confidence")): a succeeding request matching \(patterns.joined(separator: " or ")) elsewhere in the file"
+            }
+        }
+
+        /// `true` for a step that shows the rule came close: a pattern matched, or a field test,
+        /// a veto or a sequence decided against it.
+        public var isClose: Bool {
+            switch self {
+            case .pattern(_, _, let matched): matched
+            case .fieldMismatch, .vetoed, .sequenceUnmet: true
+            default: false
+            }
+        }
+    }
+
     /// One rule's verdict on the event.
     public struct Verdict: Sendable {
         public let rule: String
+        /// `true` when the scan records a finding of this rule for the event.
         public let matched: Bool
-        /// One line per reason, in the order they were checked.
-        public let reasons: [String]
+        /// The evaluation, step by step.
+        public let steps: [Step]
+
+        /// The verdict of `rule`.
+        public init(rule: String, matched: Bool, steps: [Step]) {
+            self.rule = rule
+            self.matched = matched
+            self.steps = steps
+        }
+
+        /// `true` when the rule matched or came close (see ``Step/isClose``).
+        public var isClose: Bool { matched || steps.contains { $0.isClose } }
     }
 
     public let source: String
@@ -18,100 +96,13 @@ public struct Explanation: Sendable {
     public let lastLine: Int
     public let level: LogLevel?
     public let timestamp: String?
-    /// The event's lines as written (number, text), redacted.
+    /// The event's lines as rules read them (number, text), redacted.
     public let lines: [(number: Int, text: String)]
     /// Values extracted from the event (redacted).
     public let values: [String: String]
     /// Rules that matched first, then the others by id.
     public let verdicts: [Verdict]
-}
 
-extension ScanSession {
-    /// Builds the explanation of `event` against every rule (run on the event holding the line
-    /// `explain` asks about; the correlation state is the scan's state at that point).
-    func explain(_ event: borrowing EventView, applicable: [Bool], accepted: Set<Int>, scratch: MatchScratch)
-        -> Explanation
-    {
-        var lines: [(number: Int, text: String)] = []
-        for i in 0..<event.lines.count {
-            // The text rules match: wrappers peeled, a JSON record's message and fields as lines.
-            lines.append((event.lines[i].number, Redactor.redact(event.lineText(i))))
-        }
-        let text = event.textString
-        let lower = Array(text.lowercased().utf8)
-        func hasLiteral(_ p: RulePattern) -> Bool {
-            guard let set = p.literals else { return true }
-            return set.alternatives.contains { lit in
-                let l = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
-                return lower.count >= l.count
-                    && (0...(lower.count - l.count)).contains { i in
-                        lower[i..<(i + l.count)].elementsEqual(l)
-                    }
-            }
-        }
-        func matches(_ p: RulePattern) -> (Bool, String?) {
-            do {
-                return (try p.regex.firstMatch(in: event.text, from: 0, using: scratch) != nil, nil)
-            } catch {
-                return (false, "\(error)")
-            }
-        }
-        var verdicts: [Explanation.Verdict] = []
-        for (r, rule) in rules.rules.enumerated() {
-            var reasons: [String] = []
-            if !applicable[r] {
-                reasons.append("only looks at files named \(rule.files.joined(separator: ", "))")
-                verdicts.append(.init(rule: rule.id, matched: false, reasons: reasons))
-                continue
-            }
-            var anyMatched = false
-            var allMatched = true
-            for (i, p) in rule.match.patterns.enumerated() {
-                let literal = hasLiteral(p)
-                let (ok, error) = matches(p)
-                if ok { anyMatched = true } else { allMatched = false }
-                var line = "match pattern \(i + 1) \(ok ? "matches" : "does not match"): \(p.source)"
-                if !literal, let set = p.literals {
-                    let names = set.alternatives.map { "'\(String(decoding: $0, as: UTF8.self))'" }
-                    line += " (none of its literals \(names.joined(separator: ", ")) occur)"
-                }
-                if let error { line += " (\(error))" }
-                reasons.append(line)
-            }
-            let patternsOK = rule.match.mode == .any ? anyMatched : allMatched
-            if !patternsOK {
-                reasons.append(
-                    rule.match.mode == .any
-                        ? "needs one of its patterns to match" : "needs all of its patterns to match")
-            }
-            if patternsOK, let filter = rule.fieldFilter {
-                let described = filter.spec.map { "\($0.field)=\($0.expected)" }.joined(separator: ", ")
-                reasons.append(
-                    "where \(described): \(accepted.contains(r) ? "fields match" : "checked on the event's values")")
-            }
-            if patternsOK, let unless = rule.unless {
-                let hits = unless.patterns.filter { matches($0).0 }
-                if unless.mode == .any ? !hits.isEmpty : hits.count == unless.patterns.count {
-                    reasons.append("vetoed by unless: \(hits.map(\.source).joined(separator: "; "))")
-                }
-            }
-            if patternsOK, let after = rule.correlate?.after, !accepted.contains(r) {
-                var need = "needs an earlier '\(after.rule)' event within \(after.withinEvents) events"
-                if let s = after.withinSeconds { need += " and \(Int(s)) s" }
-                if let k = after.key { need += " with the same \(k)" }
-                reasons.append(need + (after.sameSource ? " in the same file" : "") + "; none was seen")
-            }
-            if let contrast = rule.correlate?.contrast {
-                reasons.append(
-                    "contrast (\(contrast.required ? "required" : "raises confidence")): a succeeding request matching \(contrast.succeeds.map(\.source).joined(separator: " or ")) elsewhere in the file"
-                )
-            }
-            verdicts.append(.init(rule: rule.id, matched: accepted.contains(r), reasons: reasons))
-        }
-        verdicts.sort { a, b in a.matched != b.matched ? a.matched : a.rule < b.rule }
-        let values = rules.extractor.values(in: text, using: scratch).mapValues { Redactor.redact($0) }
-        return Explanation(
-            source: event.source, firstLine: event.firstLine, lastLine: event.lastLine, level: event.level(),
-            timestamp: event.timestamp(), lines: lines, values: values, verdicts: verdicts)
-    }
+    /// The ids of the rules that matched.
+    public var matchedRules: [String] { verdicts.filter(\.matched).map(\.rule) }
 }

@@ -2,37 +2,7 @@ import FaultlineIngest
 import FaultlineModel
 import FaultlineRules
 import Foundation
-
-/// Bytes and files read so far, shared by the workers of a scan and read by a progress display.
-public final class ScanProgress: @unchecked Sendable {
-    // Guarded by `lock`; every access goes through the methods below.
-    private let lock = NSLock()
-    private var bytes = 0
-    private var files = 0
-
-    public init() {}
-
-    /// Adds bytes read.
-    public func add(bytes: Int) {
-        lock.lock()
-        self.bytes += bytes
-        lock.unlock()
-    }
-
-    /// Counts one more input read.
-    public func fileDone() {
-        lock.lock()
-        files += 1
-        lock.unlock()
-    }
-
-    /// (bytes, files) read so far.
-    public var snapshot: (bytes: Int, files: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (bytes, files)
-    }
-}
+import Synchronization
 
 /// Scans many inputs on several cores with a result that does not depend on the number of workers.
 ///
@@ -79,32 +49,21 @@ public enum ParallelScan {
     }
 }
 
-/// Per-input results of parallel workers, and the next input to take.
-private final class ResultBox: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var slots: [ScanResult?]
-    private var cursor = 0
+/// Per-input results of parallel workers, and the next input to take; `Sendable` through its mutex.
+private final class ResultBox: Sendable {
+    private let state: Mutex<(slots: [ScanResult?], cursor: Int)>
 
-    init(count: Int) { slots = [ScanResult?](repeating: nil, count: count) }
+    init(count: Int) { state = Mutex(([ScanResult?](repeating: nil, count: count), 0)) }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard cursor < slots.count else { return nil }
-        cursor += 1
-        return cursor - 1
+        state.withLock { s in
+            guard s.cursor < s.slots.count else { return nil }
+            s.cursor += 1
+            return s.cursor - 1
+        }
     }
 
-    func store(_ result: ScanResult, at index: Int) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
+    func store(_ result: ScanResult, at index: Int) { state.withLock { $0.slots[index] = result } }
 
-    func results() -> [ScanResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
-    }
+    func results() -> [ScanResult] { state.withLock { $0.slots.compactMap { $0 } } }
 }

@@ -4,7 +4,7 @@ import FaultlineRules
 import Foundation
 
 /// Replays every rule's examples through the real pipeline (reader, wrappers, assembler,
-/// matcher), plain and behind the wrappers real logs come in.
+/// matcher), plain and behind the wrappers real logs come in, from memory (no temporary files).
 ///
 /// `faultline rules test` and the test suite run this same runner.
 public enum RuleTester {
@@ -146,12 +146,7 @@ public enum RuleTester {
     /// correlation rules find the rules they refer to.
     public static func run(all: [Rule], only: [Rule]? = nil, variants: [Variant] = Variant.standard) -> [RuleResult] {
         let compiled = CompiledRules(all)
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "faultline-rules-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try? FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: tmp) }
         var results: [RuleResult] = []
-        var counter = 0
         for rule in only ?? all {
             guard let index = compiled.indexByID[rule.id] else { continue }
             var result = RuleResult(rule: rule.id, file: rule.file)
@@ -159,8 +154,7 @@ public enum RuleTester {
                 result.matchTotal += 1
                 var ok = true
                 for variant in variants {
-                    counter += 1
-                    let found = scan(example.log, variant: variant, rules: compiled, rule: index, tmp: tmp, n: counter)
+                    let found = scan(example.log, variant: variant, rules: compiled, rule: index)
                     if let problem = checkMatch(found, example: example) {
                         ok = false
                         result.failures.append(
@@ -174,8 +168,7 @@ public enum RuleTester {
                 result.noMatchTotal += 1
                 var ok = true
                 for variant in variants {
-                    counter += 1
-                    let found = scan(example.log, variant: variant, rules: compiled, rule: index, tmp: tmp, n: counter)
+                    let found = scan(example.log, variant: variant, rules: compiled, rule: index)
                     if !found.findings.isEmpty {
                         ok = false
                         let lines = found.findings.flatMap(\.lines).map { String($0.line) }.joined(separator: ", ")
@@ -189,21 +182,20 @@ public enum RuleTester {
                 if ok { result.noMatchPassed += 1 }
             }
             for gap in rule.knownGaps {
-                counter += 1
-                let found = scan(gap.log, variant: .plain, rules: compiled, rule: index, tmp: tmp, n: counter)
+                let found = scan(gap.log, variant: .plain, rules: compiled, rule: index)
                 let stillOpen = gap.kind == .falseNegative ? found.findings.isEmpty : !found.findings.isEmpty
                 if stillOpen { result.gapsOpen.append(gap) } else { result.gapsClosed.append(gap) }
             }
             results.append(result)
         }
-        crossCheck(all: all, compiled: compiled, results: &results, tmp: tmp, counter: &counter)
+        crossCheck(all: all, compiled: compiled, results: &results)
         return results
     }
 
     /// Checks every example of every rule against every rule (plain variant), recording which
     /// rules match other rules' examples and which rule ranks first on each match example.
     private static func crossCheck(
-        all: [Rule], compiled: CompiledRules, results: inout [RuleResult], tmp: URL, counter: inout Int
+        all: [Rule], compiled: CompiledRules, results: inout [RuleResult]
     ) {
         let resultIndex = Dictionary(uniqueKeysWithValues: results.enumerated().map { ($0.element.rule, $0.offset) })
         for owner in all {
@@ -211,12 +203,8 @@ public enum RuleTester {
                 owner.matchExamples.map { ($0.log, $0.location, true) }
                 + owner.noMatchExamples.map { ($0.log, $0.location, false) }
             for (log, location, isMatch) in logs {
-                counter += 1
-                let url = tmp.appendingPathComponent("cross-\(counter).log")
-                guard (try? Data(Variant.plain.bytes(log)).write(to: url)) != nil else { continue }
                 let session = ScanSession(rules: compiled)
-                session.scan(InputFile(path: url.path, explicit: true), displayName: exampleSourceName(for: owner))
-                try? FileManager.default.removeItem(at: url)
+                session.scan(MemorySource(Variant.plain.bytes(log)), name: exampleSourceName(for: owner))
                 let result = session.result()
                 for id in Set(result.findings.map { compiled.rules[$0.rule].id }) where id != owner.id {
                     if let ri = resultIndex[id] { results[ri].alsoMatches[owner.id, default: 0] += 1 }
@@ -238,21 +226,10 @@ public enum RuleTester {
         var diagnostics: [Diagnostic]
     }
 
-    private static func scan(
-        _ log: String, variant: Variant, rules: CompiledRules, rule: Int, tmp: URL, n: Int
-    ) -> Outcome {
-        let url = tmp.appendingPathComponent("example-\(n).log")
-        do {
-            try Data(variant.bytes(log)).write(to: url)
-        } catch {
-            return Outcome(
-                findings: [],
-                diagnostics: [Diagnostic(severity: .error, message: "cannot write \(url.path): \(error)")])
-        }
-        defer { try? FileManager.default.removeItem(at: url) }
+    private static func scan(_ log: String, variant: Variant, rules: CompiledRules, rule: Int) -> Outcome {
         let session = ScanSession(rules: rules, options: ScanOptions(reader: variant.readerOptions))
         let name = exampleSourceName(for: rules.rules[rule])
-        session.scan(InputFile(path: url.path, explicit: true), displayName: name)
+        session.scan(MemorySource(variant.bytes(log)), name: name)
         let result = session.result()
         var found = result.findings.filter { $0.rule == rule }
         if let contrast = rules.rules[rule].correlate?.contrast, contrast.required,

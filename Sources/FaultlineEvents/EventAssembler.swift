@@ -51,11 +51,13 @@ public struct AssemblerOptions: Sendable, Hashable {
 ///
 /// Lines are copied (memcpy) into buffers reused across events; nothing is allocated per line once
 /// warm. Not thread-safe.
-public final class EventAssembler {
+public final class EventAssembler: LineSink {
     /// The input the events come from.
     public let source: String
     let options: AssemblerOptions
-    private let emit: (borrowing EventView) -> Void
+    private let sink: EventSink
+    /// Set once the sink said stop: lines are then ignored.
+    private var stopped = false
 
     /// Events emitted so far.
     public private(set) var eventCount: Int = 0
@@ -100,22 +102,43 @@ public final class EventAssembler {
     /// The pending event was built from a record held by the active parser.
     var pendingRecord: RecordView?
 
-    /// Creates an assembler that calls `emit` for each finished event.
-    public init(
-        source: String, options: AssemblerOptions = AssemblerOptions(), emit: @escaping (borrowing EventView) -> Void
-    ) {
+    /// Creates an assembler that pushes each finished event into `sink`.
+    public init(source: String, options: AssemblerOptions = AssemblerOptions(), sink: EventSink) {
         self.source = source
         self.options = options
-        self.emit = emit
+        self.sink = sink
         self.text = Buffer(capacity: 4096)
         self.raw = Buffer(capacity: 4096)
         self.lines = Buffer(capacity: 64)
+    }
+
+    /// Creates an assembler that calls `emit` for each finished event.
+    public convenience init(
+        source: String, options: AssemblerOptions = AssemblerOptions(), emit: @escaping (borrowing EventView) -> Void
+    ) {
+        self.init(source: source, options: options, sink: EventCallback(emit))
     }
 
     deinit {
         text.free()
         raw.free()
         lines.free()
+    }
+
+    /// Starts the sink's input.
+    public func begin(source: String) { sink.begin(source: self.source) }
+
+    /// ``push(_:)`` as a ``LineSink``: ``SinkAction/stop`` once the event sink stopped.
+    public func line(_ line: borrowing LineView) -> SinkAction {
+        guard !stopped else { return .stop }
+        push(line)
+        return stopped ? .stop : .proceed
+    }
+
+    /// Flushes the pending event and ends the sink's input.
+    public func finish(source: String) {
+        finish()
+        sink.finish(source: self.source)
     }
 
     /// Adds one line: copies it into reusable buffers, and emits the pending event first when the
@@ -321,8 +344,10 @@ public final class EventAssembler {
                 raw: UnsafeBufferPointer(start: raw.base, count: committedRaw),
                 lines: UnsafeBufferPointer(start: lines.base, count: committedLines), record: pendingRecord,
                 ciMarker: firstMarker, service: firstService)
-            eventCount += 1
-            emit(view)
+            if !stopped {
+                eventCount += 1
+                if sink.event(view) == .stop { stopped = true }
+            }
         }
         text.count = 0
         raw.count = 0

@@ -22,10 +22,12 @@ final class ArchiveReader {
 
     let state: ArchiveState
     let options: ReaderOptions
+    let control: ReadControl
     private(set) var bytes = 0
     private(set) var lines = 0
 
-    init(state: ArchiveState, options: ReaderOptions) {
+    init(state: ArchiveState, options: ReaderOptions, control: ReadControl = ReadControl()) {
+        self.control = control
         self.state = state
         self.options = options
     }
@@ -56,7 +58,7 @@ final class ArchiveReader {
     /// every member).
     func readStream(
         _ source: ByteSource, name: String, depth: Int, gzipLayers: Int, skipBinary: Bool,
-        _ visit: (String, LineReader) -> Void
+        _ visit: (String, LineReader) -> SinkAction
     ) {
         state.current = name
         let peek = PeekSource(source, want: InputOpener.binarySniffBytes)
@@ -87,8 +89,8 @@ final class ArchiveReader {
             state.note(name, depth > 0 ? "binary member skipped" : "binary file skipped")
             return
         }
-        let reader = LineReader(input: peek, source: name, options: options)
-        visit(name, reader)
+        let reader = LineReader(input: peek, source: name, options: options, control: control)
+        if visit(name, reader) == .stop { state.halt() }
         bytes += reader.bytesRead
         lines += reader.lineCount
         state.diagnostics += reader.diagnostics
@@ -132,8 +134,9 @@ final class ArchiveReader {
 
     /// Walks a tar stream (ustar, GNU, pax): regular files are read as members named
     /// `archive!path`; GNU `L` long names and pax `path=`/`size=` records apply to the next entry.
-    private func readTar(_ source: ByteSource, name archive: String, depth: Int, _ visit: (String, LineReader) -> Void)
-    {
+    private func readTar(
+        _ source: ByteSource, name archive: String, depth: Int, _ visit: (String, LineReader) -> SinkAction
+    ) {
         let header = UnsafeMutablePointer<UInt8>.allocate(capacity: 512)
         defer { header.deallocate() }
         var offset: Int64 = 0

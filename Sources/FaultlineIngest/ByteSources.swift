@@ -32,11 +32,14 @@ public struct ArchiveLimits: Sendable, Hashable {
     }
 }
 
-/// A pull source of bytes: the decompressed stream of an archive member, a range of a file.
+/// A pull source of bytes: bytes in memory, the decompressed stream of an archive member, a
+/// range of a file. What the engine scans (``LineReader/init(input:source:options:control:)``).
 ///
 /// `read` fills `p[0..<n]` with `0 < n <= count` bytes, or returns 0 at the end or on a failure
-/// (recorded in the shared ``ArchiveState``; never thrown). Single-threaded.
-protocol ByteSource: AnyObject {
+/// (a failure is recorded by the source itself, for archives in the shared archive state; never
+/// thrown). Single-threaded.
+public protocol ByteSource: AnyObject {
+    /// Fills `p[0..<n]` with `0 < n <= count` bytes and returns `n`, or returns 0 at the end.
     func read(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int
 }
 
@@ -98,6 +101,9 @@ final class ArchiveState {
                     + "possible decompression bomb, rest of the archive skipped")
         }
     }
+
+    /// Stops the archive without a diagnostic: the sink asked for no more input.
+    func halt() { stopped = true }
 
     private func stop(_ message: String) {
         stopped = true

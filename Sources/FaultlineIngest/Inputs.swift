@@ -241,7 +241,10 @@ public enum InputOpener {
     public static func read(
         _ file: InputFile, options: ReaderOptions, _ body: (borrowing LineView) -> Void
     ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
-        readMembers(file, options: options) { _, reader in reader.forEachLine(body) }
+        readMembers(file, options: options) { _, reader in
+            reader.forEachLine(body)
+            return .proceed
+        }
     }
 
     /// Opens and reads one input, calling `body` for each line with the source name of the member
@@ -256,12 +259,17 @@ public enum InputOpener {
     ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
         readMembers(file, options: options, limits: limits) { source, reader in
             reader.forEachLine { line in body(source, line) }
+            return .proceed
         }
     }
 
     /// Opens one input and calls `member` once per text member with its source name and a fresh
     /// ``LineReader`` over its (decompressed) bytes; the caller reads it with
-    /// ``LineReader/forEachLine(_:)`` (typically through one event assembler per member).
+    /// ``LineReader/read(into:)`` (typically into one event assembler per member). When `member`
+    /// returns ``SinkAction/stop``, no further member is read.
+    ///
+    /// `control` reaches every reader: its cancellation ends a read interrupted by a signal, its
+    /// progress counts the bytes read.
     ///
     /// The reader is valid only during the call: members are streamed, so the next member starts
     /// when `member` returns; a member the callback does not read is skipped. The reader's own
@@ -270,11 +278,13 @@ public enum InputOpener {
     /// one member each. Never throws; every problem is a diagnostic naming the input or member.
     public static func readMembers(
         _ file: InputFile, options: ReaderOptions, limits: ArchiveLimits = ArchiveLimits(),
-        _ member: (_ source: String, _ reader: LineReader) -> Void
+        control: ReadControl = ReadControl(),
+        _ member: (_ source: String, _ reader: LineReader) -> SinkAction
     ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
         if file.isStdin {
-            let reader = LineReader(fileDescriptor: STDIN_FILENO, source: file.displayName, options: options)
-            member(file.displayName, reader)
+            let reader = LineReader(
+                fileDescriptor: STDIN_FILENO, source: file.displayName, options: options, control: control)
+            _ = member(file.displayName, reader)
             return ((reader.bytesRead, reader.lineCount), reader.diagnostics)
         }
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
@@ -288,14 +298,14 @@ public enum InputOpener {
             return ((0, 0), [InputWalker.errorDiagnostic(file.path, EISDIR)])
         }
         let regular = statted && (st.st_mode & S_IFMT) == S_IFREG
-        if regular, let archived = readArchive(fd, size: Int64(st.st_size), file, options, limits, member) {
+        if regular, let archived = readArchive(fd, size: Int64(st.st_size), file, options, limits, control, member) {
             return archived
         }
         if !file.explicit, regular, startsBinary(fd) {
             return ((0, 0), [Diagnostic(severity: .note, source: file.path, message: "binary file skipped")])
         }
-        let reader = LineReader(fileDescriptor: fd, source: file.displayName, options: options)
-        member(file.displayName, reader)
+        let reader = LineReader(fileDescriptor: fd, source: file.displayName, options: options, control: control)
+        _ = member(file.displayName, reader)
         return ((reader.bytesRead, reader.lineCount), reader.diagnostics)
     }
 
@@ -304,7 +314,7 @@ public enum InputOpener {
     /// the plain path: a partial download is binary, not a broken archive).
     private static func readArchive(
         _ fd: Int32, size: Int64, _ file: InputFile, _ options: ReaderOptions, _ limits: ArchiveLimits,
-        _ member: (String, LineReader) -> Void
+        _ control: ReadControl, _ member: (String, LineReader) -> SinkAction
     ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic])? {
         let head = ZipDirectory.readAt(fd, 0, Int(min(size, 512))) ?? []
         let kind = head.withUnsafeBufferPointer { h -> UInt8 in
@@ -312,7 +322,7 @@ public enum InputOpener {
         }
         guard kind != 0 else { return nil }
         let state = ArchiveState(archive: file.path, limits: limits)
-        let archive = ArchiveReader(state: state, options: options)
+        let archive = ArchiveReader(state: state, options: options, control: control)
         if kind == 1 {
             guard archive.readZip(fd: fd, fileSize: size, name: file.path, member) else {
                 guard file.path.lowercased().hasSuffix(".zip") else { return nil }

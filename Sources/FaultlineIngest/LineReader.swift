@@ -40,6 +40,9 @@ public final class LineReader {
     /// The name used in diagnostics (a path, or `<stdin>`).
     public let source: String
     private let options: ReaderOptions
+    private let control: ReadControl
+    /// Set when the sink asked to stop: nothing more is delivered.
+    private var stopRequested = false
 
     /// Problems met while reading: read errors and truncated lines. Input problems are never thrown.
     public private(set) var diagnostics: [Diagnostic] = []
@@ -76,24 +79,33 @@ public final class LineReader {
     /// At most this many truncation diagnostics are recorded per input; the rest are summarised.
     static let maxTruncationDiagnostics = 100
 
-    /// Creates a reader over `fileDescriptor`; `source` names the input in diagnostics.
-    public init(fileDescriptor: Int32, source: String, options: ReaderOptions = ReaderOptions()) {
+    /// Creates a reader over `fileDescriptor`; `source` names the input in diagnostics. A read
+    /// interrupted by a signal is retried unless `control`'s cancellation is set.
+    public init(
+        fileDescriptor: Int32, source: String, options: ReaderOptions = ReaderOptions(),
+        control: ReadControl = ReadControl()
+    ) {
         self.fd = fileDescriptor
         self.input = nil
         self.source = source
         self.options = options
+        self.control = control
         self.capacity = options.bufferSize
         self.maxCapacity = options.maxLineBytes + options.bufferSize
         self.buffer = .allocate(capacity: options.bufferSize)
     }
 
-    /// Creates a reader over a byte source (an archive member's decompressed stream): the source
-    /// writes straight into the read buffer, so nothing is staged in between.
-    init(input: ByteSource, source: String, options: ReaderOptions = ReaderOptions()) {
+    /// Creates a reader over a byte source (bytes in memory, an archive member's decompressed
+    /// stream): the source writes straight into the read buffer, so nothing is staged in between.
+    public init(
+        input: ByteSource, source: String, options: ReaderOptions = ReaderOptions(),
+        control: ReadControl = ReadControl()
+    ) {
         self.fd = -1
         self.input = input
         self.source = source
         self.options = options
+        self.control = control
         self.capacity = options.bufferSize
         self.maxCapacity = options.maxLineBytes + options.bufferSize
         self.buffer = .allocate(capacity: options.bufferSize)
@@ -107,6 +119,21 @@ public final class LineReader {
         scratch?.deallocate()
         decoded?.deallocate()
         transcoder?.free()
+    }
+
+    /// Reads to EOF (or until `sink` says stop), pushing each line into `sink` between its
+    /// `begin` and `finish`. Returns ``SinkAction/stop`` when the sink stopped the input.
+    ///
+    /// Read errors and truncations are appended to ``diagnostics`` (naming `source:line`), never
+    /// thrown. Calling it again after EOF only calls `begin` and `finish`.
+    @discardableResult
+    public func read(into sink: LineSink) -> SinkAction {
+        sink.begin(source: source)
+        forEachLine { line in
+            if sink.line(line) == .stop { stopRequested = true }
+        }
+        sink.finish(source: source)
+        return stopRequested ? .stop : .proceed
     }
 
     /// Reads to EOF, calling `body` for each line.
@@ -126,6 +153,11 @@ public final class LineReader {
         while true {
             // Deliver every complete line in buffer[start..<end].
             while start < end {
+                if stopRequested {
+                    eof = true
+                    discarding = true
+                    break
+                }
                 if pendingCR {
                     pendingCR = false
                     if buffer[start] == Bytes.lf {
@@ -198,7 +230,7 @@ public final class LineReader {
                 eof = true
             }
         }
-        flushJoins(body)
+        if !stopRequested { flushJoins(body) }
         let unreported = truncatedLineCount - Self.maxTruncationDiagnostics
         if unreported > 0 {
             diagnostics.append(
@@ -227,21 +259,23 @@ public final class LineReader {
         capacity = newCapacity
     }
 
-    /// Set (from a signal handler: a `sig_atomic_t`, nothing else) when reading must stop: a read
-    /// interrupted by a signal then ends the input as at EOF instead of being retried. Live mode
-    /// sets it on Ctrl-C, with a handler installed without `SA_RESTART`.
-    nonisolated(unsafe) public static var interrupted: sig_atomic_t = 0
-
-    /// One `read(2)`, retrying on EINTR and waiting on EAGAIN; 0 at EOF or on error (recorded).
+    /// One read from the source, counted into the progress (when set).
     private func readSome(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
-        guard count > 0 else { return 0 }
-        if let input { return input.read(into: p, count: count) }
+        guard count > 0, !stopRequested else { return 0 }
+        let n = input.map { $0.read(into: p, count: count) } ?? readDescriptor(into: p, count: count)
+        if n > 0, let progress = control.progress { progress.add(bytes: n) }
+        return n
+    }
+
+    /// One `read(2)`, retrying on EINTR (unless the scan was cancelled: a read interrupted by
+    /// Ctrl-C then ends the input as at EOF) and waiting on EAGAIN; 0 at EOF or on error (recorded).
+    private func readDescriptor(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         while true {
-            let n = read(fd, p, count)
+            let n = posixRead(fd, p, count)
             if n >= 0 { return n }
             let err = errno
             if err == EINTR {
-                if LineReader.interrupted != 0 { return 0 }
+                if control.cancellation?.isCancelled == true { return 0 }
                 continue
             }
             if err == EAGAIN || err == EWOULDBLOCK {
@@ -557,4 +591,9 @@ final class JoinSlot {
         (text + count).update(from: p, count: n)
         count += n
     }
+}
+
+/// `read(2)`, named apart from ``LineReader/read(into:)`` (Glibc, Musl and Darwin alike).
+private func posixRead(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+    read(fd, p, count)
 }

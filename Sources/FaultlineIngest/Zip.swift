@@ -171,7 +171,8 @@ enum ZipDirectory {
 extension ArchiveReader {
     /// Reads every file entry of a zip archive, in central-directory order, as a member named
     /// `archive!path`. Returns `false` when the file has no end-of-central-directory record.
-    func readZip(fd: Int32, fileSize: Int64, name archive: String, _ visit: (String, LineReader) -> Void) -> Bool {
+    func readZip(fd: Int32, fileSize: Int64, name archive: String, _ visit: (String, LineReader) -> SinkAction) -> Bool
+    {
         let entries: [ZipEntry]
         switch ZipDirectory.read(fd: fd, fileSize: fileSize) {
         case .notZip:

@@ -24,6 +24,18 @@ public enum FieldExpectation: Sendable, Hashable {
     }
 }
 
+extension FieldExpectation: CustomStringConvertible {
+    /// As written in a rule: `*.azure.com`, `401`, `[401, 403]`, `4xx`.
+    public var description: String {
+        switch self {
+        case .text(let text): text
+        case .number(let number): String(number)
+        case .any(let alternatives): "[" + alternatives.map(\.description).joined(separator: ", ") + "]"
+        case .statusClass(let digit): "\(digit)xx"
+        }
+    }
+}
+
 /// The `where:` clause of a rule: conditions on the values of a matched event (`status`,
 /// `host`, `error.code`, `exception`, a capture…), all of which must hold.
 ///
@@ -99,10 +111,19 @@ public struct FieldFilter: Sendable {
 
     /// Whether every condition holds for `values`. A field absent from `values` never matches.
     public func matches(_ values: [String: String]) -> Bool {
-        for condition in conditions {
-            guard let value = values[condition.field], Self.holds(condition.test, value) else { return false }
+        firstMismatch(values) == nil
+    }
+
+    /// The first condition that does not hold for `values` (its field, what it expects, and the
+    /// value found, `nil` when the field is absent), or `nil` when every one holds.
+    public func firstMismatch(_ values: [String: String]) -> (
+        field: String, expected: FieldExpectation, actual: String?
+    )? {
+        for (i, condition) in conditions.enumerated() {
+            guard let value = values[condition.field] else { return (condition.field, spec[i].expected, nil) }
+            if !Self.holds(condition.test, value) { return (condition.field, spec[i].expected, value) }
         }
-        return true
+        return nil
     }
 
     private static func holds(_ test: Test, _ value: String) -> Bool {

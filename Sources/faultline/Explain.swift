@@ -29,7 +29,7 @@ func explainScan(_ target: FileLine, ruleFolders: [String]) throws -> (ScanSessi
         throw CLIError("\(target.path): no such file")
     }
     let session = ScanSession(rules: CompiledRules(loaded.rules))
-    session.explainLine = target.line
+    session.explain = .line(target.line)
     session.scan(InputFile(path: target.path, explicit: true))
     Output.diagnostics(session.result().diagnostics)
     guard let explanation = session.explanation else {
@@ -78,15 +78,12 @@ struct Explain: ParsableCommand {
         out += "\nRules:\n"
         var hidden = 0
         for v in e.verdicts {
-            let close = v.reasons.contains {
-                $0.contains(" matches:") || $0.hasPrefix("vetoed") || $0.hasPrefix("needs an earlier")
-            }
-            if !all && !v.matched && !close {
+            if !all && !v.isClose {
                 hidden += 1
                 continue
             }
             out += "  \(v.matched ? "MATCH" : "no   ")  \(v.rule)\n"
-            for r in v.reasons { out += "         \(r)\n" }
+            for step in v.steps { out += "         \(step.text)\n" }
         }
         if hidden > 0 { out += "  … \(hidden) rules with no matching pattern (--all lists them)\n" }
         Output.stdout(out)

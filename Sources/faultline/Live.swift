@@ -3,13 +3,16 @@ import FaultlineIngest
 import FaultlineModel
 import FaultlineRules
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
-/// Set by the SIGINT handler of live mode; read for each line.
-nonisolated(unsafe) private var interrupted: sig_atomic_t = 0
+/// Cancelled by the SIGINT handler of live mode: a lock-free atomic store, safe in a handler.
+private let liveCancellation = Cancellation()
 
 /// `--live`: incidents are printed as they are recognised, with count updates at a bounded rate,
 /// and the full report at the end of input or on Ctrl-C.
@@ -19,13 +22,29 @@ enum LiveScan {
 
     static func run(files: [InputFile], rules: CompiledRules, options: ScanOptions, prelude: [Diagnostic]) -> ScanResult
     {
-        // Without SA_RESTART, a read blocked on a terminal or a pipe returns EINTR on Ctrl-C, and
-        // the reader then ends the input as at EOF.
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            interrupted = 1
-            LineReader.interrupted = 1
+        installInterruptHandler()
+        let session = ScanSession(rules: rules, options: options)
+        session.record(prelude)
+        session.cancellation = liveCancellation
+        session.findingSink = LivePrinter(rules: rules)
+        for file in files {
+            if session.scan(file) == .stop { break }
         }
+        signal(SIGINT, SIG_DFL)
+        if liveCancellation.isCancelled { Output.stdout("\n(interrupted: the report covers what was read)\n") }
+        Output.stdout("\n")
+        return session.result()
+    }
+
+    /// Ctrl-C cancels the scan. Installed without `SA_RESTART`, so a read blocked on a terminal or
+    /// a pipe returns EINTR and the reader, seeing the cancellation, ends the input as at EOF.
+    private static func installInterruptHandler() {
+        var action = sigaction()
+        #if canImport(Darwin)
+            action.__sigaction_u.__sa_handler = { _ in liveCancellation.cancel() }
+        #else
+            action.__sigaction_handler.sa_handler = { _ in liveCancellation.cancel() }
+        #endif
         action.sa_flags = 0
         sigemptyset(&action.sa_mask)
         sigaction(SIGINT, &action, nil)
@@ -34,47 +53,43 @@ enum LiveScan {
         sigemptyset(&unblock)
         sigaddset(&unblock, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        let session = ScanSession(rules: rules, options: options)
-        session.record(prelude)
-        session.isCancelled = { interrupted != 0 }
-        var printed: [String: (count: Int, at: Date)] = [:]
-        session.onFinding = { finding, isNew in
-            let rule = rules.rules[finding.rule]
-            guard !rule.symptom else { return }
-            let key = "\(finding.rule)|\(finding.source)|\(finding.groupValues.joined(separator: "|"))"
-            let evidence = finding.evidence.last.map { " at \($0.source):\($0.line)" } ?? ""
-            if isNew || printed[key] == nil {
-                printed[key] = (finding.occurrences, Date())
-                Output.stdout(
-                    "● \(rule.severity.rawValue.uppercased())  \(rule.category.rawValue)  \(rule.title)\(evidence)\n")
-                return
-            }
-            guard let last = printed[key], Date().timeIntervalSince(last.at) >= updateInterval,
-                finding.occurrences > last.count
-            else { return }
+    }
+}
+
+/// The finding sink of live mode: a line per new incident, count updates at a bounded rate.
+private final class LivePrinter: FindingSink {
+    private let rules: CompiledRules
+    private var printed: [String: (count: Int, at: Date)] = [:]
+
+    init(rules: CompiledRules) { self.rules = rules }
+
+    func finding(_ finding: RuleFindings, isNew: Bool) -> SinkAction {
+        let rule = rules.rules[finding.rule]
+        guard !rule.symptom else { return .proceed }
+        let key = "\(finding.rule)|\(finding.source)|\(finding.groupValues.joined(separator: "|"))"
+        let evidence = finding.evidence.last.map { " at \($0.source):\($0.line)" } ?? ""
+        if isNew || printed[key] == nil {
             printed[key] = (finding.occurrences, Date())
-            Output.stdout("  … \(rule.category.rawValue): \(finding.occurrences) times so far\(evidence)\n")
+            Output.stdout(
+                "● \(rule.severity.rawValue.uppercased())  \(rule.category.rawValue)  \(rule.title)\(evidence)\n")
+            return .proceed
         }
-        for file in files {
-            if interrupted != 0 { break }
-            session.scan(file)
-        }
-        signal(SIGINT, SIG_DFL)
-        if interrupted != 0 { Output.stdout("\n(interrupted: the report covers what was read)\n") }
-        Output.stdout("\n")
-        return session.result()
+        guard let last = printed[key], Date().timeIntervalSince(last.at) >= LiveScan.updateInterval,
+            finding.occurrences > last.count
+        else { return .proceed }
+        printed[key] = (finding.occurrences, Date())
+        Output.stdout("  … \(rule.category.rawValue): \(finding.occurrences) times so far\(evidence)\n")
+        return .proceed
     }
 }
 
 /// A one-line progress display on stderr (bytes, files, rate), for long scans on a terminal.
-final class ProgressDisplay: @unchecked Sendable {
-    // `running` is guarded by `lock`; the thread only reads the counter.
-    private let lock = NSLock()
-    private var running = true
-    private var shown = false
+///
+/// `Sendable`: the state the display thread shares with the caller sits behind one mutex.
+final class ProgressDisplay: Sendable {
+    private let state = Mutex((running: true, shown: false, finished: false))
     private let counter: ScanProgress
     private let started = Date()
-    private var thread: Thread?
 
     private init(counter: ScanProgress) { self.counter = counter }
 
@@ -84,19 +99,15 @@ final class ProgressDisplay: @unchecked Sendable {
         let auto = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         guard enabled ?? auto else { return nil }
         let display = ProgressDisplay(counter: counter)
-        let thread = Thread { display.loop() }
-        display.thread = thread
-        thread.start()
+        Thread.detachNewThread { display.loop() }
         return display
     }
 
     private func loop() {
+        defer { state.withLock { $0.finished = true } }
         while true {
             Thread.sleep(forTimeInterval: 0.25)
-            lock.lock()
-            let go = running
-            lock.unlock()
-            if !go { return }
+            if !state.withLock({ $0.running }) { return }
             let elapsed = Date().timeIntervalSince(started)
             guard elapsed >= 1 else { continue }
             let (bytes, files) = counter.snapshot
@@ -104,19 +115,14 @@ final class ProgressDisplay: @unchecked Sendable {
             let line = String(
                 format: "\rfaultline: %.1f MB, %d file%@, %.0f MB/s   ", mb, files, files == 1 ? "" : "s", mb / elapsed)
             Output.stderr(line)
-            lock.lock()
-            shown = true
-            lock.unlock()
+            state.withLock { $0.shown = true }
         }
     }
 
     /// Stops the display and clears its line.
     func stop() {
-        lock.lock()
-        running = false
-        let wasShown = shown
-        lock.unlock()
-        while thread?.isFinished == false { Thread.sleep(forTimeInterval: 0.01) }
-        if wasShown { Output.stderr("\r\u{1B}[K") }
+        state.withLock { $0.running = false }
+        while !state.withLock({ $0.finished }) { Thread.sleep(forTimeInterval: 0.01) }
+        if state.withLock({ $0.shown }) { Output.stderr("\r\u{1B}[K") }
     }
 }

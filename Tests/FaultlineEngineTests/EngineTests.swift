@@ -56,14 +56,7 @@ struct TestError: Error, CustomStringConvertible {
 func scan(_ logs: [(String, String)], rules: [Rule]) throws -> Report {
     let compiled = CompiledRules(rules)
     let session = ScanSession(rules: compiled)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-engine-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    for (i, (name, text)) in logs.enumerated() {
-        let url = dir.appendingPathComponent("\(i).log")
-        try Data(text.utf8).write(to: url)
-        session.scan(InputFile(path: url.path, explicit: true), displayName: name)
-    }
+    for (name, text) in logs { session.scan(MemorySource(text), name: name) }
     return ReportBuilder.build(session.result(), rules: compiled)
 }
 

@@ -387,6 +387,7 @@ struct ArchiveTests {
             var count = 0
             reader.forEachLine { _ in count += 1 }
             members.append((source, count))
+            return .proceed
         }
         #expect(members.map(\.0) == [dir.path + "/m.zip!a.log", dir.path + "/m.zip!b.log"])
         #expect(members.map(\.1) == [1, 2])
@@ -396,8 +397,17 @@ struct ArchiveTests {
         var names: [String] = []
         _ = InputOpener.readMembers(InputFile(path: plain, explicit: false), options: ReaderOptions()) { source, _ in
             names.append(source)
+            return .proceed
         }
         #expect(names == [plain])
+        // A member callback that says stop ends the archive: the second member is never read.
+        var visited: [String] = []
+        _ = InputOpener.readMembers(InputFile(path: dir.path + "/m.zip", explicit: true), options: ReaderOptions()) {
+            source, _ in
+            visited.append(source)
+            return .stop
+        }
+        #expect(visited == [dir.path + "/m.zip!a.log"])
         var count = 0
         _ = InputOpener.read(InputFile(path: dir.path + "/m.zip", explicit: false), options: ReaderOptions()) { _ in
             count += 1
