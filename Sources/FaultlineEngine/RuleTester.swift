@@ -242,7 +242,7 @@ public enum RuleTester {
 
     /// The file name an example is replayed under: `example.log`, or for a config-file rule its
     /// first `files:` glob with `*` removed (`appsettings*.json` → `appsettings.json`).
-    static func exampleSourceName(for rule: Rule) -> String {
+    public static func exampleSourceName(for rule: Rule) -> String {
         guard let glob = rule.files.first else { return "example.log" }
         let name = glob.replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "?", with: "x")
         return name.isEmpty ? "example" : name

@@ -48,9 +48,9 @@ struct Faultline: ParsableCommand {
             try command.run()
         } catch let error as CLIError {
             Output.stderr("faultline: error: \(error.message)\n")
-            Glibc.exit(2)
+            terminate(2)
         } catch let code as ExitCode {
-            Glibc.exit(code.rawValue)
+            terminate(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -58,7 +58,11 @@ struct Faultline: ParsableCommand {
             }
             let message = fullMessage(for: error)
             Output.stderr(message.hasSuffix("\n") ? message : message + "\n")
-            Glibc.exit(2)
+            terminate(2)
         }
     }
 }
+
+/// Ends the process with `code` (the C library's `exit`, named apart from
+/// `ParsableCommand.exit(withError:)`).
+private func terminate(_ code: Int32) -> Never { exit(code) }

@@ -25,7 +25,7 @@ enum Output {
             guard var p = buf.baseAddress else { return }
             var left = buf.count
             while left > 0 {
-                let n = Glibc.write(fd, p, left)
+                let n = posixWrite(fd, p, left)
                 if n < 0 {
                     if errno == EINTR { continue }
                     if errno == EPIPE && quietOnPipe { exit(0) }
@@ -43,22 +43,12 @@ enum Output {
         stderr(list.map { "faultline: " + $0.formatted }.joined(separator: "\n") + "\n")
     }
 
-    /// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+    /// Writes `text` to `path` atomically: Foundation writes a temporary file beside it, then
+    /// renames it over `path`, so a reader never sees half a report.
     static func writeFile(_ path: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).faultline-\(getpid()).tmp")
         do {
-            try Data(text.utf8).write(to: tmp)
-            if rename(tmp.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: tmp)
-                throw CLIError("cannot write \(path): \(reason)")
-            }
-        } catch let e as CLIError {
-            throw e
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            try? FileManager.default.removeItem(at: tmp)
             throw CLIError("cannot write \(path): \((error as NSError).localizedDescription)")
         }
     }
@@ -70,3 +60,6 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ message: String) { self.message = message }
     var description: String { message }
 }
+
+/// `write(2)`, named apart from ``Output``'s own `write` (Glibc, Musl and Darwin alike).
+private func posixWrite(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ count: Int) -> Int { write(fd, p, count) }
