@@ -22,28 +22,27 @@ public enum ExplainTarget: Sendable, Equatable {
 public final class ScanSession: EventSink {
     public let rules: CompiledRules
     public let options: ScanOptions
-    private var matcher: RuleMatcher
+    var matcher: RuleMatcher
     private var sequences = SequenceMemory()
     private var aggregator: FindingAggregator
     private var requests: RequestOutcomes
     private var versions = VersionBanners()
     private var unclassified: UnclassifiedCollector
-    private var contrast: [FindingKey: Evidence] = [:]
-    private var signalSeen: [SignalKey: Evidence] = [:]
+    private var ledger = SignalLedger()
     var stats = ScanStats()
     var diagnostics: [Diagnostic] = []
     private var order: Int
-    private var currentSource = ""
-    private var stopRequested = false
+    var currentSource = ""
+    var stopRequested = false
 
     /// The events to explain rule by rule into ``explanations``; `nil` explains none.
     public var explain: ExplainTarget?
     /// The explanations of the events ``explain`` asked for, in scan order.
-    public private(set) var explanations: [Explanation] = []
+    public internal(set) var explanations: [Explanation] = []
     /// The explanation of the event holding the ``ExplainTarget/line(_:)``, once scanned.
     public var explanation: Explanation? { explanations.first }
     /// The event lines (peeled text) of the first explained event, for rule skeletons.
-    public private(set) var explainedEventText: [String] = []
+    public internal(set) var explainedEventText: [String] = []
     /// Told of each finding as it is recorded (live mode prints incidents as they come).
     public var findingSink: FindingSink?
     /// Stops the scan once cancelled (Ctrl-C in live mode); the result covers what was read.
@@ -101,7 +100,8 @@ public final class ScanSession: EventSink {
     /// The aggregated result so far.
     public func result() -> ScanResult {
         ScanResult(
-            findings: aggregator.sorted, contrast: contrast, signals: signalSeen, versions: versions.bySource,
+            findings: aggregator.sorted, contrast: ledger.contrast, signals: ledger.signals,
+            versions: versions.bySource,
             outcomes: requests.bySource, miner: unclassified.miner, stats: stats,
             diagnostics: diagnostics + matcher.diagnostics)
     }
@@ -128,12 +128,13 @@ public final class ScanSession: EventSink {
         var traces: [Int: [Explanation.Step]] = [:]
         var matched: [(rule: Int, hit: RuleHit)] = []
         for r in matcher.candidates {
-            noteContrastAndSourceSignals(rule: r, event)
+            ledger.noteSourceScope(rule: r, event, matcher: &matcher, source: currentSource)
             var trace: [Explanation.Step]? = explaining ? [] : nil
             if let hit = matcher.evaluate(rule: r, event, trace: &trace) { matched.append((r, hit)) }
             if let trace { traces[r] = trace }
         }
-        let accepted = correlate(matched, event, explaining: explaining, traces: &traces)
+        let accepted = sequences.accept(
+            matched, event, rules: rules, source: currentSource, explaining: explaining, traces: &traces)
         if !accepted.isEmpty {
             record(accepted, event, builtins: builtins)
         } else if builtins.contains(.errorish), let level = event.level(), level >= .error,
@@ -149,60 +150,9 @@ public final class ScanSession: EventSink {
 
     // MARK: Steps
 
-    private func wantsExplanation(_ event: borrowing EventView) -> Bool {
-        switch explain {
-        case nil: return false
-        case .everyEvent: return true
-        case .line(let n): return explanations.isEmpty && event.firstLine <= n && n <= event.lastLine
-        }
-    }
-
-    /// Where a succeeding request of the contrasting kind and a `scope: source` signal were seen.
-    private func noteContrastAndSourceSignals(rule r: Int, _ event: borrowing EventView) {
-        if !rules.succeedsIDs[r].isEmpty {
-            let key = FindingKey(rule: r, source: currentSource)
-            if contrast[key] == nil, let ev = matcher.firstEvidence(of: rules.succeedsIDs[r], event, rule: r) {
-                contrast[key] = ev
-            }
-        }
-        for (i, p) in rules.hot[r].sourceSignals where matcher.flagged(p) {
-            let key = SignalKey(rule: r, signal: i, source: currentSource)
-            if signalSeen[key] == nil, let ev = matcher.firstEvidence(of: [p], event, rule: r) {
-                signalSeen[key] = ev
-            }
-        }
-    }
-
-    private typealias Accepted = (rule: Int, hit: RuleHit, signal: Signal?, time: Double?, timestamp: String?)
-
-    /// The matches whose `correlate.after` condition holds, with the signal saying what they follow.
-    private func correlate(
-        _ matched: [(rule: Int, hit: RuleHit)], _ event: borrowing EventView,
-        explaining: Bool, traces: inout [Int: [Explanation.Step]]
-    ) -> [Accepted] {
-        guard !matched.isEmpty else { return [] }
-        let timestamp = event.timestamp()
-        let time = timestamp.flatMap(TimeParser.seconds)
-        var accepted: [Accepted] = []
-        for m in matched {
-            switch sequences.check(m.rule, rules: rules, values: m.hit.values, time: time, source: currentSource) {
-            case .rejected:
-                if explaining, let after = rules.rules[m.rule].correlate?.after {
-                    traces[m.rule, default: []].append(
-                        .sequenceUnmet(
-                            rule: after.rule, withinEvents: after.withinEvents, withinSeconds: after.withinSeconds,
-                            key: after.key, sameSource: after.sameSource))
-                }
-            case .accepted(let signal):
-                if explaining, let signal { traces[m.rule, default: []].append(.sequenceMet(signal.text)) }
-                accepted.append((m.rule, m.hit, signal, time, timestamp))
-            }
-        }
-        return accepted
-    }
-
     /// Records accepted matches: findings, `scope: event` signals, sequence memory.
-    private func record(_ accepted: [Accepted], _ event: borrowing EventView, builtins: BuiltinLiterals) {
+    private func record(_ accepted: [SequenceMemory.Accepted], _ event: borrowing EventView, builtins: BuiltinLiterals)
+    {
         if builtins.contains(.version) && !versions.hasBudget {
             versions.record(
                 event, source: currentSource, extractor: rules.extractor, scratch: matcher.scratch, force: true)
@@ -218,12 +168,7 @@ public final class ScanSession: EventSink {
             if let sink = findingSink, sink.finding(finding, isNew: finding.occurrences == 1) == .stop {
                 stopRequested = true
             }
-            for (i, p) in rules.hot[a.rule].eventSignals {
-                let key = SignalKey(rule: a.rule, signal: i, source: currentSource)
-                if signalSeen[key] == nil, let ev = matcher.firstEvidence(of: [p], event, rule: a.rule) {
-                    signalSeen[key] = ev
-                }
-            }
+            ledger.noteEventScope(rule: a.rule, event, matcher: &matcher, source: currentSource)
             if rules.isAfterTarget[a.rule] {
                 sequences.remember(
                     a.rule, values: values, time: a.time, source: currentSource, line: event.lines[a.hit.line].number)
@@ -231,37 +176,6 @@ public final class ScanSession: EventSink {
         }
     }
 
-    /// Every rule's verdict on `event`, from the traces the scan's own evaluation recorded (rules
-    /// that were no candidate are evaluated by the same matcher, which rules them out).
-    private func addExplanation(
-        _ event: borrowing EventView, accepted: Set<Int>, traces: [Int: [Explanation.Step]]
-    ) {
-        var verdicts: [Explanation.Verdict] = []
-        for (r, rule) in rules.rules.enumerated() {
-            var steps = traces[r] ?? []
-            if traces[r] == nil {
-                var trace: [Explanation.Step]? = []
-                let hit = matcher.evaluate(rule: r, event, trace: &trace)
-                assert(hit == nil, "a rule the prefilter ruled out matched")
-                steps = trace ?? []
-            }
-            if let contrast = rule.correlate?.contrast {
-                steps.append(.contrast(required: contrast.required, patterns: contrast.succeeds.map(\.source)))
-            }
-            verdicts.append(.init(rule: rule.id, matched: accepted.contains(r), steps: steps))
-        }
-        verdicts.sort { a, b in a.matched != b.matched ? a.matched : a.rule < b.rule }
-        let lines = (0..<event.lines.count).map { (event.lines[$0].number, Redactor.redact(event.lineText($0))) }
-        let values = matcher.values(event).mapValues { Redactor.redact($0) }
-        explanations.append(
-            Explanation(
-                source: currentSource, firstLine: event.firstLine, lastLine: event.lastLine, level: event.level(),
-                timestamp: event.timestamp(), lines: lines, values: values, verdicts: verdicts))
-        if case .line = explain {
-            explainedEventText = (0..<event.lines.count).map { event.lineText($0) }
-            stopRequested = true
-        }
-    }
 }
 
 /// Removes ANSI escape sequences (CSI, OSC and two-byte ESC sequences) from evidence text.

@@ -1,3 +1,4 @@
+import FaultlineEvents
 import FaultlineModel
 import FaultlineRules
 
@@ -68,5 +69,35 @@ struct SequenceMemory {
         if keyed.count >= Self.maxKeys { keyed.removeAll(keepingCapacity: true) }
         for (k, v) in values { keyed[k + "\u{0}" + v] = seen }
         byKey[r] = keyed
+    }
+
+    /// A match whose `correlate.after` condition holds, with what it follows and its time.
+    typealias Accepted = (rule: Int, hit: RuleHit, signal: Signal?, time: Double?, timestamp: String?)
+
+    /// The matches whose `correlate.after` condition holds, with the signal saying what they
+    /// follow; when `explaining`, each rule's trace says whether its sequence was met.
+    func accept(
+        _ matched: [(rule: Int, hit: RuleHit)], _ event: borrowing EventView, rules: CompiledRules, source: String,
+        explaining: Bool, traces: inout [Int: [Explanation.Step]]
+    ) -> [Accepted] {
+        guard !matched.isEmpty else { return [] }
+        let timestamp = event.timestamp()
+        let time = timestamp.flatMap(TimeParser.seconds)
+        var accepted: [Accepted] = []
+        for m in matched {
+            switch check(m.rule, rules: rules, values: m.hit.values, time: time, source: source) {
+            case .rejected:
+                if explaining, let after = rules.rules[m.rule].correlate?.after {
+                    traces[m.rule, default: []].append(
+                        .sequenceUnmet(
+                            rule: after.rule, withinEvents: after.withinEvents, withinSeconds: after.withinSeconds,
+                            key: after.key, sameSource: after.sameSource))
+                }
+            case .accepted(let signal):
+                if explaining, let signal { traces[m.rule, default: []].append(.sequenceMet(signal.text)) }
+                accepted.append((m.rule, m.hit, signal, time, timestamp))
+            }
+        }
+        return accepted
     }
 }
