@@ -266,3 +266,24 @@ public enum RuleTester {
         return nil
     }
 }
+
+extension RuleTester.RuleResult {
+    /// The outcome as a value the report layer renders (`faultline rules test`).
+    public var outcome: RuleTestOutcome {
+        var o = RuleTestOutcome(rule: rule)
+        o.truePositives = truePositives
+        o.falseNegatives = falseNegatives
+        o.falsePositives = falsePositives
+        o.trueNegatives = trueNegatives
+        o.failures = failures.map {
+            RuleTestOutcome.Failure(location: "\($0.location)", variant: $0.variant.rawValue, message: $0.message)
+        }
+        o.alsoMatches = alsoMatches
+        o.outranked = outranked.map { RuleTestOutcome.Outranked(example: "\($0.example)", by: $0.by) }
+        let gap = { (g: KnownGap) in RuleTestOutcome.Gap(kind: g.kind.rawValue, location: "\(g.location)", note: g.note)
+        }
+        o.gapsOpen = gapsOpen.map(gap)
+        o.gapsClosed = gapsClosed.map(gap)
+        return o
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import FaultlineEngine
 import FaultlineIngest
 import FaultlineModel
+import FaultlineReport
 import Foundation
 
 /// `FILE:LINE` as given on the command line.
@@ -66,32 +67,6 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let (_, e, _) = try explainScan(target, ruleFolders: ruleFolders)
-        var out = "Event \(e.source):\(e.firstLine)-\(e.lastLine)"
-        out += "  level: \(e.level?.rawValue ?? "none")  time: \(e.timestamp ?? "none")\n"
-        for (number, text) in e.lines.prefix(60) {
-            out += String(number).leftPadded(to: 6) + (number == target.line ? " > " : " | ") + text + "\n"
-        }
-        if e.lines.count > 60 { out += "       … \(e.lines.count - 60) more lines\n" }
-        out += "\nValues:\n"
-        if e.values.isEmpty { out += "  (none)\n" }
-        for (k, v) in e.values.sorted(by: { $0.key < $1.key }) { out += "  \(k) = \(v)\n" }
-        out += "\nRules:\n"
-        var hidden = 0
-        for v in e.verdicts {
-            if !all && !v.isClose {
-                hidden += 1
-                continue
-            }
-            out += "  \(v.matched ? "MATCH" : "no   ")  \(v.rule)\n"
-            for step in v.steps { out += "         \(step.text)\n" }
-        }
-        if hidden > 0 { out += "  … \(hidden) rules with no matching pattern (--all lists them)\n" }
-        Output.stdout(out)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
+        Output.stdout(ExplanationRenderer.render(e, line: target.line, all: all))
     }
 }

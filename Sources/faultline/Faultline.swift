@@ -48,7 +48,7 @@ struct Faultline: ParsableCommand {
             try command.run()
         } catch let error as CLIError {
             Output.stderr("faultline: error: \(error.message)\n")
-            terminate(2)
+            terminate(ExitStatus.code(.userError))
         } catch let code as ExitCode {
             terminate(code.rawValue)
         } catch {
@@ -58,7 +58,7 @@ struct Faultline: ParsableCommand {
             }
             let message = fullMessage(for: error)
             Output.stderr(message.hasSuffix("\n") ? message : message + "\n")
-            terminate(2)
+            terminate(ExitStatus.code(.userError))
         }
     }
 }

@@ -1,6 +1,7 @@
 import FaultlineEngine
 import FaultlineIngest
 import FaultlineModel
+import FaultlineReport
 import FaultlineRules
 import Foundation
 import Synchronization
@@ -31,7 +32,7 @@ enum LiveScan {
             if session.scan(file) == .stop { break }
         }
         signal(SIGINT, SIG_DFL)
-        if liveCancellation.isCancelled { Output.stdout("\n(interrupted: the report covers what was read)\n") }
+        if liveCancellation.isCancelled { Output.stdout(LiveRenderer.interrupted) }
         Output.stdout("\n")
         return session.result()
     }
@@ -67,18 +68,20 @@ private final class LivePrinter: FindingSink {
         let rule = rules.rules[finding.rule]
         guard !rule.symptom else { return .proceed }
         let key = "\(finding.rule)|\(finding.source)|\(finding.groupValues.joined(separator: "|"))"
-        let evidence = finding.evidence.last.map { " at \($0.source):\($0.line)" } ?? ""
+        let evidence = finding.evidence.last
         if isNew || printed[key] == nil {
             printed[key] = (finding.occurrences, Date())
             Output.stdout(
-                "● \(rule.severity.rawValue.uppercased())  \(rule.category.rawValue)  \(rule.title)\(evidence)\n")
+                LiveRenderer.newIncident(
+                    severity: rule.severity, category: rule.category, title: rule.title, evidence: evidence))
             return .proceed
         }
         guard let last = printed[key], Date().timeIntervalSince(last.at) >= LiveScan.updateInterval,
             finding.occurrences > last.count
         else { return .proceed }
         printed[key] = (finding.occurrences, Date())
-        Output.stdout("  … \(rule.category.rawValue): \(finding.occurrences) times so far\(evidence)\n")
+        Output.stdout(
+            LiveRenderer.update(category: rule.category, occurrences: finding.occurrences, evidence: evidence))
         return .proceed
     }
 }

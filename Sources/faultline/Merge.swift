@@ -117,6 +117,6 @@ struct Merge: ParsableCommand {
     func run() throws {
         let parts = try reports.map(readReport)
         let merged = ReportMerger.merge(parts)
-        if try out.emit(merged) { throw ExitCode(1) }
+        try ExitStatus.finish(gateTripped: try out.emit(merged))
     }
 }

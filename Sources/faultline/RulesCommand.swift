@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaultlineEngine
 import FaultlineModel
+import FaultlineReport
 import FaultlineRules
 import Foundation
 
@@ -40,37 +41,9 @@ struct RulesTest: ParsableCommand {
         Output.diagnostics(loaded.diagnostics)
         let only: [Rule]? = folders.isEmpty ? nil : loaded.rules.filter { $0.origin == .user }
         let results = RuleTester.run(all: loaded.rules, only: only)
-        var out = ""
-        var passed = 0
-        var failed = 0
-        var gapsOpen = 0
-        for r in results {
-            if r.passed { passed += 1 } else { failed += 1 }
-            gapsOpen += r.gapsOpen.count
-            if quiet && r.passed && r.gapsClosed.isEmpty { continue }
-            out +=
-                "\(r.passed ? "PASS" : "FAIL")  \(r.rule)  TP \(r.truePositives) FN \(r.falseNegatives) FP \(r.falsePositives) TN \(r.trueNegatives)"
-            if !r.gapsOpen.isEmpty { out += "  known gaps \(r.gapsOpen.count)" }
-            out += "\n"
-            for f in r.failures { out += "      \(f)\n" }
-            if !quiet {
-                if !r.alsoMatches.isEmpty {
-                    let list = r.alsoMatches.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
-                    out += "      also matches examples of: \(list.joined(separator: ", "))\n"
-                }
-                for o in r.outranked { out += "      outranked by \(o.by) on its example at \(o.example)\n" }
-                for g in r.gapsOpen { out += "      \(g.kind.rawValue) at \(g.location): \(g.note)\n" }
-            }
-            for g in r.gapsClosed {
-                out += "      \(g.kind.rawValue) at \(g.location) no longer reproduces; make it an ordinary example\n"
-            }
-        }
-        out += "rules: \(passed) passed, \(failed) failed"
-        if gapsOpen > 0 { out += " (\(gapsOpen) known gaps reported)" }
-        out += "\n"
-        Output.stdout(out)
-        if loaded.hasErrors { throw ExitCode(2) }
-        if failed > 0 { throw ExitCode(1) }
+        Output.stdout(RuleTestRenderer.render(results.map(\.outcome), quiet: quiet))
+        let failed = results.filter { !$0.passed }.count
+        try ExitStatus.finish(errors: loaded.hasErrors, gateTripped: failed > 0)
     }
 }
 
@@ -89,37 +62,13 @@ struct RulesList: ParsableCommand {
     func run() throws {
         let loaded = LoadedRules.load(userFolders: ruleFolders)
         Output.diagnostics(loaded.diagnostics)
+        let sheets = loaded.rules.map(\.sheet)
         switch format {
-        case .text:
-            let idWidth = loaded.rules.map(\.id.count).max() ?? 2
-            let catWidth = loaded.rules.map(\.category.rawValue.count).max() ?? 8
-            var out = ""
-            for r in loaded.rules {
-                out +=
-                    r.id.padding(toLength: idWidth + 2, withPad: " ", startingAt: 0)
-                    + r.category.rawValue.padding(toLength: catWidth + 2, withPad: " ", startingAt: 0)
-                    + r.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + r.title + "\n"
-            }
-            out += "\(loaded.rules.count) rules\n"
-            Output.stdout(out)
-        case .json:
-            struct Entry: Encodable {
-                let id, category, severity, title, file: String
-                let examples: Int
-            }
-            let entries = loaded.rules.map {
-                Entry(
-                    id: $0.id, category: $0.category.rawValue, severity: $0.severity.rawValue, title: $0.title,
-                    file: $0.file, examples: $0.matchExamples.count + $0.noMatchExamples.count)
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(entries)
-            Output.stdout(String(decoding: data, as: UTF8.self) + "\n")
-        case .markdown:
-            Output.stdout(RuleCatalogue.markdown(loaded.rules))
+        case .text: Output.stdout(RulePagesRenderer.list(sheets))
+        case .json: Output.stdout(RulePagesRenderer.listJSON(sheets))
+        case .markdown: Output.stdout(RulePagesRenderer.catalogue(sheets))
         }
-        if loaded.hasErrors { throw ExitCode(2) }
+        try ExitStatus.finish(errors: loaded.hasErrors)
     }
 }
 
@@ -139,35 +88,7 @@ struct RulesShow: ParsableCommand {
             let hint = RuleLoader.suggestion(for: id, among: loaded.rules.map(\.id)).map { "; did you mean '\($0)'?" }
             throw CLIError("no rule with id '\(id)'\(hint ?? "") ('faultline rules list' shows them all)")
         }
-        var out = "\(r.id)  —  \(r.title)\n"
-        out += "category: \(r.category.rawValue)   severity: \(r.severity.rawValue)   confidence: \(r.confidence)\n"
-        out += "file: \(r.file)\n\n"
-        out += "Match (\(r.match.mode.rawValue)):\n" + r.match.patterns.map { "  \($0.source)\n" }.joined()
-        if let u = r.unless { out += "Unless (\(u.mode.rawValue)):\n" + u.patterns.map { "  \($0.source)\n" }.joined() }
-        if let a = r.correlate?.after {
-            out += "After: \(a.rule) within \(a.withinEvents) events"
-            out += a.withinSeconds.map { " / \($0) s" } ?? ""
-            out += "\n"
-        }
-        if let c = r.correlate?.contrast {
-            out += "Contrast (\(c.required ? "required" : "raises confidence")):\n"
-            out += c.succeeds.map { "  \($0.source)\n" }.joined()
-        }
-        if !r.explains.isEmpty { out += "Explains: \(r.explains.joined(separator: ", "))\n" }
-        out += "\nCause:\n  \(r.cause)\n\nFix:\n"
-        for (i, step) in r.fix.enumerated() {
-            out += "  \(i + 1). " + step.replacingOccurrences(of: "\n", with: "\n     ") + "\n"
-        }
-        if !r.candidates.isEmpty {
-            out += "\nPossible causes:\n" + r.candidates.map { "  - \($0.category.rawValue): \($0.why)\n" }.joined()
-        }
-        out += "\nReferences:\n" + r.references.map { "  \($0)\n" }.joined()
-        out += "\nExamples: \(r.matchExamples.count) match, \(r.noMatchExamples.count) no_match\n"
-        for e in r.matchExamples {
-            out += "\n  match (evidence line \(e.line)):\n"
-            out += e.log.split(separator: "\n", omittingEmptySubsequences: false).map { "    | \($0)\n" }.joined()
-        }
-        Output.stdout(out)
+        Output.stdout(RulePagesRenderer.page(r.sheet))
     }
 }
 
@@ -232,7 +153,6 @@ struct RulesLint: ParsableCommand {
         var out = warnings.map { $0.formatted + "\n" }.joined()
         out += "lint: \(rules.count) rules, \(warnings.count) warning\(warnings.count == 1 ? "" : "s")\n"
         Output.stdout(out)
-        if loaded.hasErrors { throw ExitCode(2) }
-        if strict && !warnings.isEmpty { throw ExitCode(1) }
+        try ExitStatus.finish(errors: loaded.hasErrors, gateTripped: strict && !warnings.isEmpty)
     }
 }

@@ -120,9 +120,6 @@ struct Scan: ParsableCommand {
 
         let failed = try out.emit(report)
         let inputErrors = report.diagnostics.contains { $0.severity == .error }
-        if loaded.hasErrors || inputErrors {
-            throw ExitCode(2)
-        }
-        if failed { throw ExitCode(1) }
+        try ExitStatus.finish(errors: loaded.hasErrors || inputErrors, gateTripped: failed)
     }
 }

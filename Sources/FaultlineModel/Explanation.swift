@@ -1,9 +1,8 @@
-import FaultlineModel
-
 /// Why each rule did or did not match one event: what `faultline explain FILE:LINE` shows.
 ///
-/// Built by the scan's own ``RuleMatcher`` on the event holding the line (with the correlation
-/// state the scan has at that point), so a verdict is the scan's decision, step by step.
+/// Built by the engine's own rule matcher on the event holding the line (with the correlation
+/// state the scan has at that point), so a verdict is the scan's decision, step by step. A value:
+/// the report layer renders it (`ExplanationRenderer`).
 public struct Explanation: Sendable {
     /// One step of a rule's evaluation, in the order the matcher takes them: file names, the
     /// literal prefilter, `where:`, the regexes, `unless`, `correlate`.
@@ -89,6 +88,21 @@ public struct Explanation: Sendable {
 
         /// `true` when the rule matched or came close (see ``Step/isClose``).
         public var isClose: Bool { matched || steps.contains { $0.isClose } }
+    }
+
+    /// Creates an explanation (the engine builds them).
+    public init(
+        source: String, firstLine: Int, lastLine: Int, level: LogLevel?, timestamp: String?,
+        lines: [(number: Int, text: String)], values: [String: String], verdicts: [Verdict]
+    ) {
+        self.source = source
+        self.firstLine = firstLine
+        self.lastLine = lastLine
+        self.level = level
+        self.timestamp = timestamp
+        self.lines = lines
+        self.values = values
+        self.verdicts = verdicts
     }
 
     public let source: String
