@@ -17,20 +17,21 @@ extension ScanSession {
             if source.hasPrefix(file.path + "!") { return shown + source.dropFirst(file.path.count) }
             return source
         }
-        let outcome = InputOpener.readMembers(file, options: options.reader, limits: options.archive, control: control)
-        { member, reader in
+        var found = Diagnostics()
+        let stats = InputOpener.readMembers(
+            file, options: options.reader, limits: options.archive, control: control, diagnostics: &found
+        ) { member, reader in
             // Events never span archive members: one assembler per member.
             scan(reader: reader, source: rename(member))
         }
         progress?.fileDone()
-        stats.files += 1
-        lastSourceLines = outcome.stats.lines
-        stats.bytes += outcome.stats.bytes
-        stats.lines += outcome.stats.lines
-        diagnostics += outcome.diagnostics.map { d in
-            var d = d
+        self.stats.files += 1
+        lastSourceLines = stats.lines
+        self.stats.bytes += stats.bytes
+        self.stats.lines += stats.lines
+        for var d in found.all {
             if let source = d.source { d.source = rename(source) }
-            return d
+            diagnostics.add(d)
         }
         return isStopped ? .stop : .proceed
     }

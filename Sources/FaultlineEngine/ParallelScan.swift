@@ -17,7 +17,7 @@ public enum ParallelScan {
 
     /// Scans `files` with up to `jobs` workers; `prelude` diagnostics (a missing path) come first.
     public static func run(
-        files: [InputFile], rules: CompiledRules, options: ScanOptions, jobs: Int, prelude: [Diagnostic] = [],
+        files: [InputFile], rules: CompiledRules, options: ScanOptions, jobs: Int, prelude: Diagnostics = Diagnostics(),
         progress: ScanProgress? = nil
     ) -> ScanResult {
         let crossFile = rules.rules.contains { $0.correlate?.after?.sameSource == false }
@@ -44,7 +44,7 @@ public enum ParallelScan {
             DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
         var parts = box.results()
-        if !prelude.isEmpty, !parts.isEmpty { parts[0].diagnostics = prelude + parts[0].diagnostics }
+        if !prelude.isEmpty, !parts.isEmpty { parts[0].diagnostics = prelude.all + parts[0].diagnostics }
         return ScanResult.combine(parts) ?? ScanSession(rules: rules, options: options).result()
     }
 }

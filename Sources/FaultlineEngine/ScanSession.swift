@@ -30,7 +30,7 @@ public final class ScanSession: EventSink {
     private var unclassified: UnclassifiedCollector
     private var ledger = SignalLedger()
     var stats = ScanStats()
-    var diagnostics: [Diagnostic] = []
+    var diagnostics = Diagnostics()
     private var order: Int
     var currentSource = ""
     var stopRequested = false
@@ -82,7 +82,7 @@ public final class ScanSession: EventSink {
         stats.bytes += reader.bytesRead
         stats.lines += reader.lineCount
         lastSourceLines = reader.lineCount
-        diagnostics += reader.diagnostics
+        diagnostics.add(contentsOf: reader.diagnostics)
         return action
     }
 
@@ -94,8 +94,8 @@ public final class ScanSession: EventSink {
         return isStopped ? .stop : action
     }
 
-    /// Adds diagnostics found outside the session (a missing path, a broken rule).
-    public func record(_ more: [Diagnostic]) { diagnostics += more }
+    /// Adds diagnostics found outside the session (a missing path), before its own.
+    public func record(_ more: Diagnostics) { diagnostics.add(contentsOf: more.all) }
 
     /// The aggregated result so far.
     public func result() -> ScanResult {
@@ -103,7 +103,7 @@ public final class ScanSession: EventSink {
             findings: aggregator.sorted, contrast: ledger.contrast, signals: ledger.signals,
             versions: versions.bySource,
             outcomes: requests.bySource, miner: unclassified.miner, stats: stats,
-            diagnostics: diagnostics + matcher.diagnostics)
+            diagnostics: diagnostics.all + matcher.diagnostics)
     }
 
     // MARK: EventSink

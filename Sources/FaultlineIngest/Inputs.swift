@@ -67,20 +67,19 @@ public enum InputWalker {
     /// are included (CI artifact folders hold `.pr_agent.toml`, `.env`), but `.git` directories
     /// are skipped. Sockets, FIFOs and devices found by a walk are skipped. Named paths keep
     /// their command-line order.
-    public static func expand(_ paths: [String]) -> (files: [InputFile], diagnostics: [Diagnostic]) {
-        expand(paths, options: WalkOptions())
+    public static func expand(_ paths: [String], diagnostics: inout Diagnostics) -> [InputFile] {
+        expand(paths, options: WalkOptions(), diagnostics: &diagnostics)
     }
 
     /// Expands paths as ``expand(_:)`` does, filtering walked files with the include and exclude
     /// globs of `options` and following symlinks when it says so (see ``WalkOptions``). The
     /// result stays sorted and deterministic; a symlink loop is a `.note` diagnostic, never a
     /// hang; a dangling link found while following links is a `.note` too.
-    public static func expand(
-        _ paths: [String], options: WalkOptions
-    ) -> (files: [InputFile], diagnostics: [Diagnostic]) {
+    public static func expand(_ paths: [String], options: WalkOptions, diagnostics: inout Diagnostics) -> [InputFile] {
         let filter = Filter(options)
         var files: [InputFile] = []
-        var diagnostics: [Diagnostic] = []
+        var problems: [Diagnostic] = []
+        defer { diagnostics.add(contentsOf: problems) }
         for path in paths {
             if path == "-" {
                 files.append(InputFile(path: "-", explicit: true))
@@ -88,22 +87,22 @@ public enum InputWalker {
             }
             var st = stat()
             guard stat(path, &st) == 0 else {
-                diagnostics.append(errorDiagnostic(path, errno))
+                problems.append(errorDiagnostic(path, errno))
                 continue
             }
             if isDirectory(st) {
                 var found: [InputFile] = []
                 var ancestors: Set<DirectoryID> = [DirectoryID(st)]
-                walk(path, relative: "", filter, ancestors: &ancestors, into: &found, diagnostics: &diagnostics)
+                walk(path, relative: "", filter, ancestors: &ancestors, into: &found, diagnostics: &problems)
                 found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
                 files += found
             } else if access(path, R_OK) != 0 {
-                diagnostics.append(errorDiagnostic(path, errno))
+                problems.append(errorDiagnostic(path, errno))
             } else {
                 files.append(InputFile(path: path, explicit: true))
             }
         }
-        return (files, diagnostics)
+        return files
     }
 
     /// The compiled globs of a ``WalkOptions``.
@@ -222,6 +221,18 @@ public enum InputWalker {
 /// other members and inputs are still read. Encrypted zip members and unsupported compression
 /// methods are skipped with a note; so are binary members (NUL in the first 8 KiB and not UTF-16),
 /// as for walked files. stdin is read as plain text (archives are not detected on stdin).
+/// Bytes and lines read from one input (bytes after decompression; lines over every member).
+public struct ReadStats: Sendable, Hashable {
+    public var bytes = 0
+    public var lines = 0
+
+    /// Counts of `bytes` and `lines`.
+    public init(bytes: Int = 0, lines: Int = 0) {
+        self.bytes = bytes
+        self.lines = lines
+    }
+}
+
 public enum InputOpener {
     /// How many leading bytes of a walked file are inspected for a NUL byte.
     public static let binarySniffBytes = 8192
@@ -239,9 +250,10 @@ public enum InputOpener {
     /// overload does not say which member a line came from, and line numbers restart per member.
     /// Prefer ``readMembers(_:options:limits:_:)`` where evidence or events are built.
     public static func read(
-        _ file: InputFile, options: ReaderOptions, _ body: (borrowing LineView) -> Void
-    ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
-        readMembers(file, options: options) { _, reader in
+        _ file: InputFile, options: ReaderOptions, diagnostics: inout Diagnostics,
+        _ body: (borrowing LineView) -> Void
+    ) -> ReadStats {
+        readMembers(file, options: options, diagnostics: &diagnostics) { _, reader in
             reader.forEachLine(body)
             return .proceed
         }
@@ -255,9 +267,9 @@ public enum InputOpener {
     /// the contract.
     public static func read(
         _ file: InputFile, options: ReaderOptions, limits: ArchiveLimits = ArchiveLimits(),
-        _ body: (_ source: String, _ line: borrowing LineView) -> Void
-    ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
-        readMembers(file, options: options, limits: limits) { source, reader in
+        diagnostics: inout Diagnostics, _ body: (_ source: String, _ line: borrowing LineView) -> Void
+    ) -> ReadStats {
+        readMembers(file, options: options, limits: limits, diagnostics: &diagnostics) { source, reader in
             reader.forEachLine { line in body(source, line) }
             return .proceed
         }
@@ -278,35 +290,44 @@ public enum InputOpener {
     /// one member each. Never throws; every problem is a diagnostic naming the input or member.
     public static func readMembers(
         _ file: InputFile, options: ReaderOptions, limits: ArchiveLimits = ArchiveLimits(),
-        control: ReadControl = ReadControl(),
+        control: ReadControl = ReadControl(), diagnostics: inout Diagnostics,
         _ member: (_ source: String, _ reader: LineReader) -> SinkAction
-    ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic]) {
+    ) -> ReadStats {
+        let (stats, found) = openMembers(file, options: options, limits: limits, control: control, member)
+        diagnostics.add(contentsOf: found)
+        return stats
+    }
+
+    private static func openMembers(
+        _ file: InputFile, options: ReaderOptions, limits: ArchiveLimits, control: ReadControl,
+        _ member: (_ source: String, _ reader: LineReader) -> SinkAction
+    ) -> (ReadStats, [Diagnostic]) {
         if file.isStdin {
             let reader = LineReader(
                 fileDescriptor: STDIN_FILENO, source: file.displayName, options: options, control: control)
             _ = member(file.displayName, reader)
-            return ((reader.bytesRead, reader.lineCount), reader.diagnostics)
+            return (ReadStats(bytes: reader.bytesRead, lines: reader.lineCount), reader.diagnostics)
         }
         let fd = open(file.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            return ((0, 0), [InputWalker.errorDiagnostic(file.path, errno)])
+            return (ReadStats(), [InputWalker.errorDiagnostic(file.path, errno)])
         }
         defer { close(fd) }
         var st = stat()
         let statted = fstat(fd, &st) == 0
         if statted, (st.st_mode & S_IFMT) == S_IFDIR {
-            return ((0, 0), [InputWalker.errorDiagnostic(file.path, EISDIR)])
+            return (ReadStats(), [InputWalker.errorDiagnostic(file.path, EISDIR)])
         }
         let regular = statted && (st.st_mode & S_IFMT) == S_IFREG
         if regular, let archived = readArchive(fd, size: Int64(st.st_size), file, options, limits, control, member) {
             return archived
         }
         if !file.explicit, regular, startsBinary(fd) {
-            return ((0, 0), [Diagnostic(severity: .note, source: file.path, message: "binary file skipped")])
+            return (ReadStats(), [Diagnostic(severity: .note, source: file.path, message: "binary file skipped")])
         }
         let reader = LineReader(fileDescriptor: fd, source: file.displayName, options: options, control: control)
         _ = member(file.displayName, reader)
-        return ((reader.bytesRead, reader.lineCount), reader.diagnostics)
+        return (ReadStats(bytes: reader.bytesRead, lines: reader.lineCount), reader.diagnostics)
     }
 
     /// Reads a regular file as an archive when its magic bytes say so; `nil` when it is not one
@@ -315,7 +336,7 @@ public enum InputOpener {
     private static func readArchive(
         _ fd: Int32, size: Int64, _ file: InputFile, _ options: ReaderOptions, _ limits: ArchiveLimits,
         _ control: ReadControl, _ member: (String, LineReader) -> SinkAction
-    ) -> (stats: (bytes: Int, lines: Int), diagnostics: [Diagnostic])? {
+    ) -> (ReadStats, [Diagnostic])? {
         let head = ZipDirectory.readAt(fd, 0, Int(min(size, 512))) ?? []
         let kind = head.withUnsafeBufferPointer { h -> UInt8 in
             ArchiveReader.isZip(h) ? 1 : ArchiveReader.isGzip(h) || ArchiveReader.isTar(h) ? 2 : 0
@@ -327,7 +348,7 @@ public enum InputOpener {
             guard archive.readZip(fd: fd, fileSize: size, name: file.path, member) else {
                 guard file.path.lowercased().hasSuffix(".zip") else { return nil }
                 let message = "corrupt zip archive: no end-of-central-directory record (truncated?)"
-                return ((0, 0), [Diagnostic(severity: .error, source: file.path, message: message)])
+                return (ReadStats(), [Diagnostic(severity: .error, source: file.path, message: message)])
             }
         } else {
             let source = FileRangeSource(fd: fd, offset: 0, length: nil, state: state)
@@ -335,7 +356,7 @@ public enum InputOpener {
                 source, name: file.path, depth: 0, gzipLayers: 0, skipBinary: !file.explicit, member)
             archive.reportFailure(file.path)
         }
-        return ((archive.bytes, archive.lines), state.diagnostics)
+        return (ReadStats(bytes: archive.bytes, lines: archive.lines), state.diagnostics)
     }
 
     /// `true` when the first ``binarySniffBytes`` of a regular file hold a NUL and are not UTF-16

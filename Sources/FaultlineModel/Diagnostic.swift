@@ -73,3 +73,26 @@ public struct Diagnostic: Codable, Sendable, Hashable {
         try c.encodeIfPresent(hint, forKey: .hint)
     }
 }
+
+/// The diagnostics of a run, collected in the order they arise: loading rules, walking and
+/// opening inputs, reading and scanning them. Each layer takes it `inout` and adds what it
+/// finds, so no function returns a `(value, diagnostics)` pair.
+public struct Diagnostics: Sendable, Hashable {
+    /// Every diagnostic so far, in order.
+    public private(set) var all: [Diagnostic]
+
+    /// A collector holding `all`.
+    public init(_ all: [Diagnostic] = []) { self.all = all }
+
+    /// Adds one diagnostic.
+    public mutating func add(_ diagnostic: Diagnostic) { all.append(diagnostic) }
+
+    /// Adds diagnostics in order.
+    public mutating func add(contentsOf more: [Diagnostic]) { all += more }
+
+    /// `true` when some diagnostic is an error (the exit code is then 2).
+    public var hasErrors: Bool { all.contains { $0.severity == .error } }
+
+    /// `true` when nothing was collected.
+    public var isEmpty: Bool { all.isEmpty }
+}

@@ -21,7 +21,7 @@ enum LiveScan {
     /// How often, at most, a count update is printed for one incident.
     static let updateInterval: TimeInterval = 2
 
-    static func run(files: [InputFile], rules: CompiledRules, options: ScanOptions, prelude: [Diagnostic]) -> ScanResult
+    static func run(files: [InputFile], rules: CompiledRules, options: ScanOptions, prelude: Diagnostics) -> ScanResult
     {
         installInterruptHandler()
         let session = ScanSession(rules: rules, options: options)

@@ -38,6 +38,9 @@ enum Output {
     }
 
     /// Prints diagnostics to stderr in `file:line:col: severity: message` form.
+    static func diagnostics(_ collected: Diagnostics) { diagnostics(collected.all) }
+
+    /// Prints diagnostics to stderr in `file:line:col: severity: message` form.
     static func diagnostics(_ list: [Diagnostic]) {
         guard !list.isEmpty else { return }
         stderr(list.map { "faultline: " + $0.formatted }.joined(separator: "\n") + "\n")

@@ -97,8 +97,10 @@ struct Scan: ParsableCommand {
             Output.stderr(
                 "faultline: reading logs from standard input (pipe logs in, or give paths; --help for usage)\n")
         }
-        let expanded = InputWalker.expand(
-            inputs, options: WalkOptions(include: include, exclude: exclude, followSymlinks: follow))
+        var walked = Diagnostics()
+        let files = InputWalker.expand(
+            inputs, options: WalkOptions(include: include, exclude: exclude, followSymlinks: follow),
+            diagnostics: &walked)
         var options = ScanOptions()
         options.reader.maxLineBytes = maxLineBytes
 
@@ -106,12 +108,12 @@ struct Scan: ParsableCommand {
         let result: ScanResult
         if live {
             result = LiveScan.run(
-                files: expanded.files, rules: compiled, options: options, prelude: expanded.diagnostics)
+                files: files, rules: compiled, options: options, prelude: walked)
         } else {
             let counter = ScanProgress()
             let display = ProgressDisplay.start(counter, enabled: progress)
             result = ParallelScan.run(
-                files: expanded.files, rules: compiled, options: options, jobs: jobs, prelude: expanded.diagnostics,
+                files: files, rules: compiled, options: options, jobs: jobs, prelude: walked,
                 progress: counter)
             display?.stop()
         }

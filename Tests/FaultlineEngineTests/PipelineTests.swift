@@ -13,8 +13,11 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     .deletingLastPathComponent()
 
 /// Every file under samples/ (folders walked, archives and config files included).
-private let sampleFiles: [InputFile] = InputWalker.expand([repositoryRoot.appendingPathComponent("samples").path]).files
-    .filter { !$0.path.hasSuffix(".md") }
+private let sampleFiles: [InputFile] = {
+    var diagnostics = Diagnostics()
+    return InputWalker.expand([repositoryRoot.appendingPathComponent("samples").path], diagnostics: &diagnostics)
+        .filter { !$0.path.hasSuffix(".md") }
+}()
 
 /// The rule ids whose findings in `source` have an evidence line within `lines`.
 private func rulesFound(in result: ScanResult, source: String, lines: ClosedRange<Int>) -> Set<String> {

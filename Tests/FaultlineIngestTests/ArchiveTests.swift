@@ -26,7 +26,7 @@ struct SourcedLine: Equatable, CustomStringConvertible {
 /// Reads `path` through ``InputOpener`` and copies every line out with its member's source name.
 func readSourced(
     _ path: String, explicit: Bool = false, limits: ArchiveLimits = ArchiveLimits(), bufferSize: Int = 65536
-) -> (lines: [SourcedLine], diagnostics: [Diagnostic], stats: (bytes: Int, lines: Int)) {
+) -> (lines: [SourcedLine], diagnostics: [Diagnostic], stats: ReadStats) {
     var lines: [SourcedLine] = []
     let result = InputOpener.read(
         InputFile(path: path, explicit: explicit), options: ReaderOptions(bufferSize: bufferSize), limits: limits
