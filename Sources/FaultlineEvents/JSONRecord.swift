@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 #if canImport(Glibc)
     import Glibc
@@ -415,7 +416,7 @@ final class JSONRecordParser {
             }
             if word.count > 16 { word = UnsafeBufferPointer(rebasing: word[0..<16]) }
             if let l = Shapes.anyCaseLevel(word) { return l }
-            for i in 0..<word.count { tmp[200 + i] = Shapes.isUpper(word[i]) ? word[i] | 0x20 : word[i] }
+            for i in 0..<word.count { tmp[200 + i] = ASCII.isUpper(word[i]) ? word[i] | 0x20 : word[i] }
             let lower = UnsafeBufferPointer(start: tmp.baseAddress.map { $0 + 200 }, count: word.count)
             func eq(_ w: StaticString) -> Bool { lower.count == w.utf8CodeUnitCount && Shapes.hasPrefix(lower, w) }
             if eq("http") || eq("notice") || eq("default") { return .info }
@@ -626,93 +627,7 @@ enum JSONText {
     /// a backslash at the cut is dropped; other bytes (invalid UTF-8 included) are copied.
     static func unescape(_ src: UnsafePointer<UInt8>, _ count: Int, into out: inout Buffer<UInt8>) {
         out.reserve(count * 2 + 8)
-        let start = out.base + out.count
-        var o = start
-        var i = 0
-        while i < count {
-            let b = src[i]
-            if b != 0x5C {
-                o.pointee = b
-                o += 1
-                i += 1
-                continue
-            }
-            guard i + 1 < count else { break }
-            let c = src[i + 1]
-            i += 2
-            switch c {
-            case 0x6E: o.pointee = 0x0A
-            case 0x74: o.pointee = 0x09
-            case 0x72: o.pointee = 0x0D
-            case 0x62: o.pointee = 0x08
-            case 0x66: o.pointee = 0x0C
-            case 0x75:
-                var (cp, digits) = hex4(src, i, count)
-                i += digits
-                if digits < 4 {
-                    cp = 0xFFFD
-                } else if cp >= 0xD800 && cp < 0xDC00 {
-                    let (low, lowDigits) =
-                        i + 1 < count && src[i] == 0x5C && src[i + 1] == 0x75 ? hex4(src, i + 2, count) : (0, 0)
-                    if lowDigits == 4, low >= 0xDC00, low < 0xE000 {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    } else {
-                        cp = 0xFFFD
-                    }
-                } else if cp >= 0xDC00 && cp < 0xE000 {
-                    cp = 0xFFFD
-                }
-                o = utf8(cp, o)
-                continue
-            default: o.pointee = c
-            }
-            o += 1
-        }
-        out.count += o - start
-    }
-
-    @inline(__always)
-    private static func hex4(_ src: UnsafePointer<UInt8>, _ at: Int, _ count: Int) -> (UInt32, Int) {
-        var v: UInt32 = 0
-        var d = 0
-        while d < 4, at + d < count {
-            let b = src[at + d]
-            let x: UInt32
-            switch b {
-            case 0x30...0x39: x = UInt32(b - 0x30)
-            case 0x41...0x46: x = UInt32(b - 0x41 + 10)
-            case 0x61...0x66: x = UInt32(b - 0x61 + 10)
-            default: return (v, d)
-            }
-            v = v << 4 | x
-            d += 1
-        }
-        return (v, d)
-    }
-
-    @inline(__always)
-    private static func utf8(_ cp: UInt32, _ o: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        switch cp {
-        case ..<0x80:
-            o[0] = UInt8(cp)
-            return o + 1
-        case ..<0x800:
-            o[0] = UInt8(0xC0 | cp >> 6)
-            o[1] = UInt8(0x80 | cp & 0x3F)
-            return o + 2
-        case ..<0x10000:
-            o[0] = UInt8(0xE0 | cp >> 12)
-            o[1] = UInt8(0x80 | cp >> 6 & 0x3F)
-            o[2] = UInt8(0x80 | cp & 0x3F)
-            return o + 3
-        default:
-            o[0] = UInt8(0xF0 | cp >> 18)
-            o[1] = UInt8(0x80 | cp >> 12 & 0x3F)
-            o[2] = UInt8(0x80 | cp >> 6 & 0x3F)
-            o[3] = UInt8(0x80 | cp & 0x3F)
-            return o + 4
-        }
+        out.count += JSONString.unescape(src, count, into: out.base + out.count)
     }
 
     /// A value decoded to a `String` (unescaped when `escaped`), U+FFFD for invalid UTF-8.
@@ -741,55 +656,18 @@ enum JSONText {
             count = min(v.count, 136)
             for i in 0..<count { dst[i] = v[i] }
         }
-        count = stripEscapes(dst, count)
+        count = ANSI.strip(inPlace: dst, count)
         var s = 0
         while s < count, dst[s] == 0x20 { s += 1 }
         while count > s, dst[count - 1] == 0x20 { count -= 1 }
         return UnsafeBufferPointer(start: dst + s, count: count - s)
     }
 
-    /// Removes ANSI/VT escape sequences (CSI, OSC, two-byte) in place; returns the new count.
-    static func stripEscapes(_ p: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
-        var r = 0
-        var w = 0
-        while r < count {
-            let b = p[r]
-            if b == 0x1B {
-                r = escapeEnd(p, r, count)
-                continue
-            }
-            p[w] = b
-            w += 1
-            r += 1
-        }
-        return w
-    }
-
-    /// The index after the escape sequence starting with ESC at `r`.
-    static func escapeEnd(_ p: UnsafeMutablePointer<UInt8>, _ r: Int, _ end: Int) -> Int {
-        guard r + 1 < end else { return end }
-        var j = r + 2
-        switch p[r + 1] {
-        case 0x5B:  // CSI: parameters, then a final byte 0x40…0x7E
-            while j < end, !(p[j] >= 0x40 && p[j] <= 0x7E) { j += 1 }
-            return min(j + 1, end)
-        case 0x5D:  // OSC: up to BEL or ESC \
-            while j < end {
-                if p[j] == 0x07 { return j + 1 }
-                if p[j] == 0x1B { return min(j + 2, end) }
-                j += 1
-            }
-            return end
-        default:
-            return j
-        }
-    }
-
     /// A non-negative decimal integer prefix (at most 18 digits), or `nil`.
     static func integer(_ v: UnsafeBufferPointer<UInt8>) -> Int? {
         var x = 0
         var i = 0
-        while i < v.count, i < 18, Shapes.isDigit(v[i]) {
+        while i < v.count, i < 18, ASCII.isDigit(v[i]) {
             x = x * 10 + Int(v[i] &- 0x30)
             i += 1
         }
@@ -802,7 +680,7 @@ enum JSONText {
         var whole = 0
         var digits = 0
         var i = 0
-        while i < v.count, Shapes.isDigit(v[i]), digits < 19 {
+        while i < v.count, ASCII.isDigit(v[i]), digits < 19 {
             whole = whole * 10 + Int(v[i] &- 0x30)
             digits += 1
             i += 1
@@ -815,7 +693,7 @@ enum JSONText {
             if i < v.count, v[i] == 0x2E {
                 var scale = 100
                 var j = i + 1
-                while j < v.count, Shapes.isDigit(v[j]) {
+                while j < v.count, ASCII.isDigit(v[j]) {
                     millis += Int(v[j] &- 0x30) * scale
                     scale /= 10
                     j += 1
@@ -833,18 +711,8 @@ enum JSONText {
         default:
             return nil
         }
-        // Days to civil date (Howard Hinnant's algorithm).
-        let days = seconds / 86400
         let rem = seconds % 86400
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = Timestamp.civil(fromDays: seconds / 86400)
         func pad(_ x: Int, _ w: Int) -> String {
             let s = String(x)
             return String(repeating: "0", count: max(0, w - s.count)) + s

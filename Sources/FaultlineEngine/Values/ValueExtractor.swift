@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineRegex
+import FaultlineText
 
 /// Extracts the concrete values a report quotes — status, provider error code, exception chain,
 /// endpoint host, deployment, api-version, model, retries, request id, streaming flag — from the
@@ -390,24 +391,8 @@ public struct ValueExtractor: Sendable {
 
     /// Whether `text` contains any of `needles` (ASCII case-insensitive).
     static func containsAny(_ text: UnsafeBufferPointer<UInt8>, _ needles: [String]) -> Bool {
-        needles.contains { needle in
-            let bytes = Array(needle.utf8).map { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) }
-            guard let first = bytes.first, text.count >= bytes.count else { return bytes.isEmpty }
-            var index = 0
-            while index + bytes.count <= text.count {
-                if fold(text[index]) == first {
-                    var offset = 1
-                    while offset < bytes.count, fold(text[index + offset]) == bytes[offset] { offset += 1 }
-                    if offset == bytes.count { return true }
-                }
-                index += 1
-            }
-            return false
-        }
+        needles.contains { ASCII.containsIgnoringCase(text, Array($0.utf8)) }
     }
-
-    @inline(__always)
-    private static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }
 
 extension ValueExtractor {
