@@ -27,40 +27,55 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "FaultlineText", swiftSettings: hotPath),
         .target(name: "FaultlineModel"),
         .target(name: "FaultlineRegex", dependencies: ["CPCRE2"], swiftSettings: hotPath + optimisedInDebug),
-        .target(name: "FaultlineIngest", dependencies: ["FaultlineModel", "CZlib"], swiftSettings: hotPath),
-        .target(name: "FaultlineEvents", dependencies: ["FaultlineIngest", "FaultlineModel"], swiftSettings: hotPath),
+        .target(
+            name: "FaultlineIngest", dependencies: ["FaultlineModel", "FaultlineText", "CZlib"], swiftSettings: hotPath),
+        .target(
+            name: "FaultlineEvents", dependencies: ["FaultlineIngest", "FaultlineModel", "FaultlineText"],
+            swiftSettings: hotPath),
         .target(
             name: "FaultlineRules",
-            dependencies: ["FaultlineModel", "FaultlineRegex", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "FaultlineModel", "FaultlineText", "FaultlineRegex", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "FaultlineEngine",
-            dependencies: ["FaultlineModel", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents", "FaultlineRules"],
+            dependencies: [
+                "FaultlineModel", "FaultlineText", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents",
+                "FaultlineRules",
+            ],
             swiftSettings: hotPath
         ),
-        .target(name: "FaultlineReport", dependencies: ["FaultlineModel"]),
+        .target(name: "FaultlineReport", dependencies: ["FaultlineModel", "FaultlineText"]),
         .executableTarget(name: "EmbedRules"),
         .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["EmbedRules"]),
         .target(name: "FaultlineShippedRules", plugins: ["EmbedRulesPlugin"]),
         .executableTarget(
             name: "faultline",
             dependencies: [
-                "FaultlineModel", "FaultlineIngest", "FaultlineEvents", "FaultlineRules", "FaultlineEngine",
+                "FaultlineModel", "FaultlineText", "FaultlineIngest", "FaultlineEvents", "FaultlineRules",
+                "FaultlineEngine",
                 "FaultlineReport", "FaultlineShippedRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "FaultlineTextTests", dependencies: ["FaultlineText"]),
         .testTarget(name: "FaultlineRegexTests", dependencies: ["FaultlineRegex"]),
-        .testTarget(name: "FaultlineIngestTests", dependencies: ["FaultlineIngest"]),
+        .testTarget(name: "FaultlineIngestTests", dependencies: ["FaultlineIngest", "FaultlineText"]),
         .testTarget(name: "FaultlineEventsTests", dependencies: ["FaultlineEvents", "FaultlineIngest"]),
         .testTarget(
             name: "FaultlineRulesTests",
-            dependencies: ["FaultlineRules", "FaultlineEngine", "FaultlineShippedRules"]
+            dependencies: ["FaultlineRules", "FaultlineEngine", "FaultlineText", "FaultlineShippedRules"]
         ),
-        .testTarget(name: "FaultlineEngineTests", dependencies: ["FaultlineEngine", "FaultlineShippedRules"]),
-        .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"], exclude: ["Golden", "Schemas"]),
+        .testTarget(
+            name: "FaultlineEngineTests", dependencies: ["FaultlineEngine", "FaultlineText", "FaultlineShippedRules"]
+        ),
+        .testTarget(
+            name: "FaultlineReportTests", dependencies: ["FaultlineReport", "FaultlineText"],
+            exclude: ["Golden", "Schemas"]),
         .testTarget(name: "FaultlineCLITests", dependencies: ["faultline"]),
     ]
 )

@@ -1,6 +1,7 @@
 import FaultlineEvents
 import FaultlineIngest
 import FaultlineModel
+import FaultlineText
 
 /// Receives each finding the moment it is recorded: the last stage of the push pipeline
 /// (lines → events → findings). Live mode prints incidents as they come through one.
@@ -42,7 +43,7 @@ struct FindingAggregator {
         if timestamp != nil { f.lastSeen = timestamp }
         let number = event.lines[li].number
         if f.evidence.count < maxEvidence {
-            f.evidence.append(Evidence(source: source, line: number, text: stripANSI(event.rawLineText(li))))
+            f.evidence.append(Evidence(source: source, line: number, text: ANSI.strip(event.rawLineText(li))))
         }
         if f.lines.count < 1000 { f.lines.append((source, number)) }
         for (k, v) in values where f.values[k] == nil { f.values[k] = v }

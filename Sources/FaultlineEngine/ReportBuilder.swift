@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineRules
+import FaultlineText
 
 /// Turns a ``ScanResult`` into a ranked, folded, redacted ``Report``.
 ///

@@ -2,6 +2,7 @@ import FaultlineEvents
 import FaultlineModel
 import FaultlineRegex
 import FaultlineRules
+import FaultlineText
 
 /// One rule's match of one event: the line index of the evidence and the captured values.
 struct RuleHit {
@@ -205,7 +206,7 @@ struct RuleMatcher {
             guard let m = run(p, event, rule: r, trace: &none, index: -1), let start = m.range(0)?.lowerBound
             else { continue }
             let li = lineIndex(of: start, in: event)
-            return Evidence(source: source, line: event.lines[li].number, text: stripANSI(event.rawLineText(li)))
+            return Evidence(source: source, line: event.lines[li].number, text: ANSI.strip(event.rawLineText(li)))
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import FaultlineIngest
 import FaultlineModel
 import FaultlineRules
+import FaultlineText
 import Foundation
 
 /// Replays every rule's examples through the real pipeline (reader, wrappers, assembler,
@@ -42,7 +43,7 @@ public enum RuleTester {
             case .dockerJSON:
                 return Array(
                     each {
-                        #"{"log":""# + Self.jsonEscaped($0 + "\n")
+                        #"{"log":""# + JSONString.escaped($0 + "\n")
                             + #"","stream":"stderr","time":"2025-01-02T03:04:05.123456789Z"}"#
                     }
                     .utf8)
@@ -65,27 +66,6 @@ public enum RuleTester {
 
         /// The example text as this wrapper would deliver it (UTF-16 variants as their UTF-8 text).
         public func apply(_ log: String) -> String { String(decoding: bytes(log), as: UTF8.self) }
-
-        static func jsonEscaped(_ s: String) -> String {
-            var out = ""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if u.value < 0x20 {
-                        let hex = String(u.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(u)
-                    }
-                }
-            }
-            return out
-        }
 
         private func colorFirstWord(_ line: Substring) -> String {
             guard let space = line.firstIndex(of: " "), space != line.startIndex else { return "\u{1B}[31m" + line }

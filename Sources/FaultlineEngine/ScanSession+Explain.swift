@@ -1,5 +1,6 @@
 import FaultlineEvents
 import FaultlineModel
+import FaultlineText
 
 /// `explain`: the verdicts of every rule on the events ``ScanSession/explain`` names, built from
 /// the traces of the scan's own evaluation.

@@ -177,29 +177,3 @@ public final class ScanSession: EventSink {
     }
 
 }
-
-/// Removes ANSI escape sequences (CSI, OSC and two-byte ESC sequences) from evidence text.
-func stripANSI(_ text: String) -> String {
-    guard text.utf8.contains(0x1B) else { return text }
-    var out = String.UnicodeScalarView()
-    var it = text.unicodeScalars.makeIterator()
-    while let c = it.next() {
-        guard c == "\u{1B}" else {
-            out.append(c)
-            continue
-        }
-        guard let next = it.next() else { break }
-        if next == "[" {
-            while let d = it.next(), !(d.value >= 0x40 && d.value <= 0x7E) {}
-        } else if next == "]" {
-            while let d = it.next() {
-                if d == "\u{07}" { break }
-                if d == "\u{1B}" {
-                    _ = it.next()
-                    break
-                }
-            }
-        }
-    }
-    return String(out)
-}

@@ -1,6 +1,7 @@
 import FaultlineEvents
 import FaultlineModel
 import FaultlineRules
+import FaultlineText
 
 /// What `correlate.after` needs to remember: per rule that some sequence names, its latest
 /// accepted event, in the current source and over the whole scan, and per captured value for
@@ -82,7 +83,7 @@ struct SequenceMemory {
     ) -> [Accepted] {
         guard !matched.isEmpty else { return [] }
         let timestamp = event.timestamp()
-        let time = timestamp.flatMap(TimeParser.seconds)
+        let time = timestamp.flatMap(Timestamp.seconds)
         var accepted: [Accepted] = []
         for m in matched {
             switch check(m.rule, rules: rules, values: m.hit.values, time: time, source: source) {

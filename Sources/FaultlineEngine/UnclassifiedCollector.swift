@@ -1,5 +1,6 @@
 import FaultlineEvents
 import FaultlineModel
+import FaultlineText
 
 /// Error events that no rule explains, clustered by message template (nothing an operator
 /// should see is dropped).
@@ -27,7 +28,7 @@ struct UnclassifiedCollector {
         let (index, message) = MessageLine.pick(lines)
         let li = min(index, event.lines.count - 1)
         let example = Evidence(
-            source: source, line: event.lines[li].number, text: Redactor.redact(stripANSI(event.rawLineText(li))))
+            source: source, line: event.lines[li].number, text: Redactor.redact(ANSI.strip(event.rawLineText(li))))
         miner.add(message: message, example: example, timestamp: event.timestamp(), order: order)
     }
 }

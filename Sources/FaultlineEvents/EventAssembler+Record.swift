@@ -1,5 +1,6 @@
 import FaultlineIngest
 import FaultlineModel
+import FaultlineText
 
 #if canImport(Glibc)
     import Glibc
@@ -127,7 +128,7 @@ extension EventAssembler {
                     continue
                 }
                 if b == 0x1B {
-                    r = JSONText.escapeEnd(p, r, end)
+                    r = ANSI.sequenceEnd(p, at: r, end)
                     continue
                 }
                 p[w] = b

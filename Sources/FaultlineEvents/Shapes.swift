@@ -1,15 +1,10 @@
 import FaultlineModel
+import FaultlineText
 
 /// Byte-level recognisers for log-record shapes. Internal; every function is bounds-checked
 /// against the buffer it is given and allocates nothing.
 enum Shapes {
     typealias Buf = UnsafeBufferPointer<UInt8>
-
-    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-    @inline(__always) static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
-    @inline(__always) static func isLower(_ b: UInt8) -> Bool { b &- 0x61 < 26 }
-    @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
     /// `true` when `t` starts with the ASCII `prefix` at `offset`.
     @inline(__always)
@@ -25,7 +20,7 @@ enum Shapes {
     @inline(__always)
     static func indentation(_ t: Buf) -> Int {
         var i = 0
-        while i < t.count, isSpace(t[i]) { i += 1 }
+        while i < t.count, ASCII.isBlank(t[i]) { i += 1 }
         return i
     }
 
@@ -55,11 +50,13 @@ enum Shapes {
     static func exceptionHeader(_ c: Buf) -> ExceptionKind? {
         if hasPrefix(c, "Unhandled exception.") { return .dotnet }
         let n = c.count
-        guard n >= 5, isLetter(c[0]) || c[0] == 0x5F else { return nil }
+        guard n >= 5, ASCII.isLetter(c[0]) || c[0] == 0x5F else { return nil }
         var i = 0
         while i < n {
             let b = c[i]
-            guard isLetter(b) || isDigit(b) || b == 0x5F || b == 0x2E || b == 0x24 || b == 0x60 else { break }
+            guard ASCII.isLetter(b) || ASCII.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x24 || b == 0x60 else {
+                break
+            }
             i += 1
         }
         let end = i
@@ -87,7 +84,7 @@ enum Shapes {
     /// `Name: value` as in an HTTP header list.
     static func isHeaderLine(_ c: Buf) -> Bool {
         var i = 0
-        while i < c.count, isLetter(c[i]) || isDigit(c[i]) || c[i] == 0x2D || c[i] == 0x5F { i += 1 }
+        while i < c.count, ASCII.isLetter(c[i]) || ASCII.isDigit(c[i]) || c[i] == 0x2D || c[i] == 0x5F { i += 1 }
         return i > 0 && i < c.count && c[i] == 0x3A
     }
 
@@ -97,25 +94,27 @@ enum Shapes {
         let n = c.count
         guard n >= 2 else { return false }
         let b = c[0]
-        if isDigit(b) {
-            if n >= 5, isDigit(c[1]), isDigit(c[2]), isDigit(c[3]), c[4] == 0x2D || c[4] == 0x2F { return true }
-            return n >= 5 && isDigit(c[1]) && c[2] == 0x3A && isDigit(c[3]) && isDigit(c[4])
+        if ASCII.isDigit(b) {
+            if n >= 5, ASCII.isDigit(c[1]), ASCII.isDigit(c[2]), ASCII.isDigit(c[3]), c[4] == 0x2D || c[4] == 0x2F {
+                return true
+            }
+            return n >= 5 && ASCII.isDigit(c[1]) && c[2] == 0x3A && ASCII.isDigit(c[3]) && ASCII.isDigit(c[4])
         }
         switch b {
         case 0x5B: return true  // [
         case 0x7B: return c[1] == 0x22  // {"
-        case 0x3C: return n >= 3 && isDigit(c[1]) && c[2] == 0x3E  // <3>
+        case 0x3C: return n >= 3 && ASCII.isDigit(c[1]) && c[2] == 0x3E  // <3>
         case 0x23: return n >= 3 && c[1] == 0x23 && c[2] == 0x5B  // ##[group] (GitHub workflow command)
         default: break
         }
-        guard isLetter(b) else { return false }
+        guard ASCII.isLetter(b) else { return false }
         // Jupyter/tornado "E 2024-…"
-        if n >= 3, isUpper(b), c[1] == 0x20, isDigit(c[2]) { return true }
+        if n >= 3, ASCII.isUpper(b), c[1] == 0x20, ASCII.isDigit(c[2]) { return true }
         var i = 0
-        while i < n, i < 10, isLetter(c[i]) { i += 1 }
+        while i < n, i < 10, ASCII.isLetter(c[i]) { i += 1 }
         let word = Buf(start: c.baseAddress, count: i)
         let next: UInt8 = i < n ? c[i] : 0x20
-        if isLetter(next) { return false }
+        if ASCII.isLetter(next) { return false }
         if upperLevel(word) != nil { return true }
         return next == 0x3A && lowerLevel(word) != nil
     }
@@ -185,7 +184,7 @@ enum Shapes {
     static func anyCaseLevel(_ w: Buf) -> LogLevel? {
         guard w.count <= 16 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { tmp in
-            for i in 0..<w.count { tmp[i] = isUpper(w[i]) ? w[i] | 0x20 : w[i] }
+            for i in 0..<w.count { tmp[i] = ASCII.isUpper(w[i]) ? w[i] | 0x20 : w[i] }
             let lower = Buf(start: tmp.baseAddress, count: w.count)
             if let l = lowerLevel(lower) { return l }
             if w.count == 3 {
@@ -204,7 +203,7 @@ enum Shapes {
         let n = min(t.count, 200)
         guard n >= 2 else { return nil }
         // systemd / journald console: <3>
-        if n >= 3, t[0] == 0x3C, isDigit(t[1]), t[2] == 0x3E {
+        if n >= 3, t[0] == 0x3C, ASCII.isDigit(t[1]), t[2] == 0x3E {
             switch t[1] {
             case 0x30, 0x31, 0x32: return .critical
             case 0x33: return .error
@@ -220,7 +219,7 @@ enum Shapes {
         if hasPrefix(t, "##[warning]") { return .warning }
         // Jupyter / tornado: "[E 2024-…" or "E 2024-…"
         let j = t[0] == 0x5B ? 1 : 0
-        if j + 2 < n, t[j + 1] == 0x20, isDigit(t[j + 2]) {
+        if j + 2 < n, t[j + 1] == 0x20, ASCII.isDigit(t[j + 2]) {
             switch t[j] {
             case 0x44: return .debug
             case 0x49: return .info
@@ -234,8 +233,8 @@ enum Shapes {
         var i = 0
         while i < n {
             let b = t[i]
-            guard isLetter(b) else {
-                if !(isDigit(b) || b == 0x20 || b == 0x3A || b == 0x2E || b == 0x2D || b == 0x2C || b == 0x2B
+            guard ASCII.isLetter(b) else {
+                if !(ASCII.isDigit(b) || b == 0x20 || b == 0x3A || b == 0x2E || b == 0x2D || b == 0x2C || b == 0x2B
                     || b == 0x5B || b == 0x5D)
                 {
                     onlyTimestamp = false
@@ -244,15 +243,15 @@ enum Shapes {
                 continue
             }
             let s = i
-            while i < n, isLetter(t[i]) { i += 1 }
+            while i < n, ASCII.isLetter(t[i]) { i += 1 }
             let word = Buf(start: t.baseAddress.map { $0 + s }, count: i - s)
             let next: UInt8 = i < t.count ? t[i] : 0x20
             let prev: UInt8 = s > 0 ? t[s - 1] : 0x20
-            if !isDigit(next), !isDigit(prev), isUpper(t[s]) {
+            if !ASCII.isDigit(next), !ASCII.isDigit(prev), ASCII.isUpper(t[s]) {
                 if let l = upperLevel(word) { return l }
                 if next == 0x5D, let l = serilogLevel(word) { return l }
             }
-            if onlyTimestamp, next == 0x3A, isLower(t[s]), let l = lowerLevel(word) { return l }
+            if onlyTimestamp, next == 0x3A, ASCII.isLower(t[s]), let l = lowerLevel(word) { return l }
             if !(word.count == 1 && (t[s] == 0x54 || t[s] == 0x5A)) { onlyTimestamp = false }
         }
         return nil
@@ -265,11 +264,11 @@ enum Shapes {
         for key: StaticString in ["\"level\"", "\"@l\"", "\"LogLevel\"", "\"severity\""] {
             guard var i = find(key, in: limited) else { continue }
             i += key.utf8CodeUnitCount
-            while i < limited.count, isSpace(limited[i]) || limited[i] == 0x3A { i += 1 }
+            while i < limited.count, ASCII.isBlank(limited[i]) || limited[i] == 0x3A { i += 1 }
             guard i < limited.count else { return nil }
             if limited[i] == 0x7B, let nameAt = find("\"name\"", in: tail(limited, i)) {
                 i += nameAt + 6
-                while i < limited.count, isSpace(limited[i]) || limited[i] == 0x3A { i += 1 }
+                while i < limited.count, ASCII.isBlank(limited[i]) || limited[i] == 0x3A { i += 1 }
             }
             guard i < limited.count else { return nil }
             if limited[i] == 0x22 {
@@ -278,9 +277,9 @@ enum Shapes {
                 while e < limited.count, limited[e] != 0x22 { e += 1 }
                 return anyCaseLevel(Buf(start: limited.baseAddress.map { $0 + s }, count: e - s))
             }
-            if isDigit(limited[i]) {
+            if ASCII.isDigit(limited[i]) {
                 var v = 0
-                while i < limited.count, isDigit(limited[i]), v < 1000 {
+                while i < limited.count, ASCII.isDigit(limited[i]), v < 1000 {
                     v = v * 10 + Int(limited[i] &- 0x30)
                     i += 1
                 }
@@ -323,9 +322,9 @@ enum Shapes {
         guard n >= 5 else { return nil }
         if t[0] == 0x7B { return jsonTimestamp(t) }
         var i = 0
-        if n >= 3, t[0] == 0x3C, isDigit(t[1]), t[2] == 0x3E { i = 3 }
+        if n >= 3, t[0] == 0x3C, ASCII.isDigit(t[1]), t[2] == 0x3E { i = 3 }
         if i < n, t[i] == 0x5B { i += 1 }
-        if i + 2 < n, isUpper(t[i]), t[i + 1] == 0x20, isDigit(t[i + 2]) { i += 2 }
+        if i + 2 < n, ASCII.isUpper(t[i]), t[i + 1] == 0x20, ASCII.isDigit(t[i + 2]) { i += 2 }
         if let e = dateTimeEnd(t, i) { return i..<e }
         if let e = timeEnd(t, i) { return i..<e }
         return nil
@@ -334,18 +333,20 @@ enum Shapes {
     /// End of `YYYY-MM-DD[( |T)HH:MM[:SS][.,fff][Z|±HH[:]MM]]` starting at `i`.
     static func dateTimeEnd(_ t: Buf, _ i: Int) -> Int? {
         let n = t.count
-        guard i + 10 <= n, isDigit(t[i]), isDigit(t[i + 1]), isDigit(t[i + 2]), isDigit(t[i + 3]),
-            t[i + 4] == 0x2D || t[i + 4] == 0x2F, isDigit(t[i + 5]), isDigit(t[i + 6]), t[i + 7] == t[i + 4],
-            isDigit(t[i + 8]), isDigit(t[i + 9])
+        guard i + 10 <= n, ASCII.isDigit(t[i]), ASCII.isDigit(t[i + 1]), ASCII.isDigit(t[i + 2]),
+            ASCII.isDigit(t[i + 3]),
+            t[i + 4] == 0x2D || t[i + 4] == 0x2F, ASCII.isDigit(t[i + 5]), ASCII.isDigit(t[i + 6]),
+            t[i + 7] == t[i + 4],
+            ASCII.isDigit(t[i + 8]), ASCII.isDigit(t[i + 9])
         else { return nil }
         let d = i + 10
         guard d + 1 < n, t[d] == 0x20 || t[d] == 0x54, let e = timeEnd(t, d + 1) else { return d }
         var j = e
         if j < n, t[j] == 0x5A { return j + 1 }
-        if j + 2 < n, t[j] == 0x2B || t[j] == 0x2D, isDigit(t[j + 1]), isDigit(t[j + 2]) {
+        if j + 2 < n, t[j] == 0x2B || t[j] == 0x2D, ASCII.isDigit(t[j + 1]), ASCII.isDigit(t[j + 2]) {
             j += 3
             if j < n, t[j] == 0x3A { j += 1 }
-            if j + 1 < n, isDigit(t[j]), isDigit(t[j + 1]) { return j + 2 }
+            if j + 1 < n, ASCII.isDigit(t[j]), ASCII.isDigit(t[j + 1]) { return j + 2 }
             return e
         }
         return e
@@ -354,14 +355,15 @@ enum Shapes {
     /// End of `HH:MM[:SS][.,f+]` starting at `i`.
     static func timeEnd(_ t: Buf, _ i: Int) -> Int? {
         let n = t.count
-        guard i + 5 <= n, isDigit(t[i]), isDigit(t[i + 1]), t[i + 2] == 0x3A, isDigit(t[i + 3]), isDigit(t[i + 4])
+        guard i + 5 <= n, ASCII.isDigit(t[i]), ASCII.isDigit(t[i + 1]), t[i + 2] == 0x3A, ASCII.isDigit(t[i + 3]),
+            ASCII.isDigit(t[i + 4])
         else { return nil }
         var j = i + 5
-        if j + 3 <= n, t[j] == 0x3A, isDigit(t[j + 1]), isDigit(t[j + 2]) {
+        if j + 3 <= n, t[j] == 0x3A, ASCII.isDigit(t[j + 1]), ASCII.isDigit(t[j + 2]) {
             j += 3
-            if j + 1 < n, t[j] == 0x2E || t[j] == 0x2C, isDigit(t[j + 1]) {
+            if j + 1 < n, t[j] == 0x2E || t[j] == 0x2C, ASCII.isDigit(t[j + 1]) {
                 j += 1
-                while j < n, isDigit(t[j]) { j += 1 }
+                while j < n, ASCII.isDigit(t[j]) { j += 1 }
             }
         }
         return j
@@ -372,7 +374,7 @@ enum Shapes {
         for key: StaticString in ["\"timestamp\"", "\"time\"", "\"@t\"", "\"Timestamp\"", "\"ts\""] {
             guard var i = find(key, in: limited) else { continue }
             i += key.utf8CodeUnitCount
-            while i < limited.count, isSpace(limited[i]) || limited[i] == 0x3A { i += 1 }
+            while i < limited.count, ASCII.isBlank(limited[i]) || limited[i] == 0x3A { i += 1 }
             guard i < limited.count, limited[i] == 0x22 else { continue }
             let s = i + 1
             var e = s

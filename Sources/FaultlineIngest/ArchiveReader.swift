@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 #if canImport(Glibc)
     import Glibc
@@ -47,7 +48,7 @@ final class ArchiveReader {
     }
 
     static func isBinary(_ h: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = h.baseAddress, Bytes.find(0, base, from: 0, to: h.count) != nil else { return false }
+        guard let base = h.baseAddress, ASCII.find(0, base, from: 0, to: h.count) != nil else { return false }
         return !UTF16.isText(base, h.count)
     }
 
@@ -274,7 +275,7 @@ struct TarHeader {
         while i < data.count {
             var length = 0
             var j = i
-            while j < data.count, Bytes.isDigit(data[j]), length < data.count {
+            while j < data.count, ASCII.isDigit(data[j]), length < data.count {
                 length = length * 10 + Int(data[j] - 0x30)
                 j += 1
             }

@@ -1,3 +1,5 @@
+import FaultlineText
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -14,16 +16,6 @@ enum Bytes {
     static let space: UInt8 = 0x20
     static let tab: UInt8 = 0x09
 
-    @inline(__always)
-    static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-
-    /// Offset of the first `byte` in `p[from..<to]`, or `nil`.
-    @inline(__always)
-    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard to > from, let hit = memchr(p + from, Int32(byte), to - from) else { return nil }
-        return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
-    }
-
     /// Offset of the first occurrence of `needle` in `p[from..<to]`, or `nil` (memchr on the
     /// first byte, then memcmp).
     static func find(_ needle: StaticString, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
@@ -31,7 +23,7 @@ enum Bytes {
         guard count > 0 else { return from }
         let first = needle.utf8Start[0]
         var i = from
-        while to - i >= count, let hit = find(first, p, from: i, to: to - count + 1) {
+        while to - i >= count, let hit = ASCII.find(first, p, from: i, to: to - count + 1) {
             if memcmp(p + hit, needle.utf8Start, count) == 0 { return hit }
             i = hit + 1
         }

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// Docker json-file log envelopes: `{"log":"...\n","stream":"stderr","time":"..."}`.
 ///
 /// Works on bytes, never allocates, never reads outside the given range. Anything that is not a
@@ -153,8 +155,8 @@ enum DockerJSON {
         var o = 0
         while i < n {
             // Copy the run up to the next quote or backslash (memchr: log text has few escapes).
-            guard let quote = Bytes.find(0x22, p, from: i, to: n) else { return nil }
-            let backslash = Bytes.find(0x5C, p, from: i, to: quote)
+            guard let quote = ASCII.find(0x22, p, from: i, to: n) else { return nil }
+            let backslash = ASCII.find(0x5C, p, from: i, to: quote)
             let runEnd = backslash ?? quote
             if runEnd > i {
                 (dst + o).update(from: p + i, count: runEnd - i)
@@ -187,7 +189,7 @@ enum DockerJSON {
                     } else if unit < 0xDC00 || unit > 0xDFFF {
                         scalar = unit
                     }
-                    o += UTF8Out.write(scalar, dst + o)
+                    o += JSONString.writeUTF8(scalar, dst + o)
                     continue
                 }
                 // Invalid \u: keep the backslash; the rest is copied as text.
@@ -217,7 +219,7 @@ enum DockerJSON {
         for k in 0..<4 {
             let b = p[from + k]
             let d: UInt8
-            if Bytes.isDigit(b) {
+            if ASCII.isDigit(b) {
                 d = b &- 0x30
             } else if (b | 0x20) &- 0x61 < 6 {
                 d = (b | 0x20) &- 0x61 &+ 10
@@ -227,33 +229,5 @@ enum DockerJSON {
             v = v << 4 | UInt32(d)
         }
         return v
-    }
-}
-
-/// UTF-8 encoding of one scalar into caller memory.
-enum UTF8Out {
-    /// Writes `scalar` (a valid scalar or U+FFFD) as UTF-8 at `dst`; returns the byte count (1–4).
-    @inline(__always)
-    static func write(_ scalar: UInt32, _ dst: UnsafeMutablePointer<UInt8>) -> Int {
-        switch scalar {
-        case 0..<0x80:
-            dst[0] = UInt8(truncatingIfNeeded: scalar)
-            return 1
-        case 0x80..<0x800:
-            dst[0] = UInt8(truncatingIfNeeded: 0xC0 | scalar >> 6)
-            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-            return 2
-        case 0x800..<0x10000:
-            dst[0] = UInt8(truncatingIfNeeded: 0xE0 | scalar >> 12)
-            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F)
-            dst[2] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-            return 3
-        default:
-            dst[0] = UInt8(truncatingIfNeeded: 0xF0 | scalar >> 18)
-            dst[1] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 12 & 0x3F)
-            dst[2] = UInt8(truncatingIfNeeded: 0x80 | scalar >> 6 & 0x3F)
-            dst[3] = UInt8(truncatingIfNeeded: 0x80 | scalar & 0x3F)
-            return 4
-        }
     }
 }

@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 #if canImport(Glibc)
     import Glibc
@@ -107,13 +108,13 @@ public enum InputWalker {
 
     /// The compiled globs of a ``WalkOptions``.
     private struct Filter {
-        let include: [Glob]
-        let exclude: [Glob]
+        let include: [PathGlob]
+        let exclude: [PathGlob]
         let follow: Bool
 
         init(_ options: WalkOptions) {
-            include = options.include.map(Glob.init)
-            exclude = options.exclude.map(Glob.init)
+            include = options.include.map(PathGlob.init)
+            exclude = options.exclude.map(PathGlob.init)
             follow = options.followSymlinks
         }
 
@@ -376,7 +377,7 @@ public enum InputOpener {
                 break
             }
         }
-        guard Bytes.find(0, UnsafePointer(buf), from: 0, to: got) != nil else { return false }
+        guard ASCII.find(0, UnsafePointer(buf), from: 0, to: got) != nil else { return false }
         // UTF-16 text (BOM, or the NUL pattern of ASCII text) is read, not skipped.
         return !UTF16.isText(UnsafePointer(buf), got)
     }

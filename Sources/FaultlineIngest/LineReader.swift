@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 #if canImport(Glibc)
     import Glibc
@@ -243,10 +244,10 @@ public final class LineReader {
     @inline(__always)
     private func findTerminator(from: Int, to: Int) -> Int? {
         let p = UnsafePointer(buffer)
-        guard let lf = Bytes.find(Bytes.lf, p, from: from, to: to) else {
-            return Bytes.find(Bytes.cr, p, from: from, to: to)
+        guard let lf = ASCII.find(Bytes.lf, p, from: from, to: to) else {
+            return ASCII.find(Bytes.cr, p, from: from, to: to)
         }
-        return Bytes.find(Bytes.cr, p, from: from, to: lf) ?? lf
+        return ASCII.find(Bytes.cr, p, from: from, to: lf) ?? lf
     }
 
     private func grow() {
@@ -333,8 +334,8 @@ public final class LineReader {
                         return
                     }
                 }
-            } else if Bytes.isDigit(b), n >= 20 {
-                timestamp = Peeler.rfc3339Length(p, n, zOnly: false)
+            } else if ASCII.isDigit(b), n >= 20 {
+                timestamp = Timestamp.rfc3339Length(p, n, zOnly: false)
                 if timestamp > 0, let cri = Peeler.criPrefix(p, n, timestamp: timestamp) {
                     piece(
                         p + cri.length, n - cri.length, complete: !cri.partial, kind: .cri, stream: cri.stream,
@@ -428,9 +429,9 @@ public final class LineReader {
         var p = content
         var n = count
         var timestamp = timestamp
-        if n > 0, Bytes.find(Bytes.esc, p, from: 0, to: n) != nil {
+        if n > 0, ASCII.find(Bytes.esc, p, from: 0, to: n) != nil {
             let s = scratchBuffer(n)
-            n = Peeler.stripANSI(p, n, into: s)
+            n = ANSI.strip(p, n, into: s)
             p = UnsafePointer(s)
             timestamp = -1  // escapes may have hidden or split a timestamp: measure again
         }

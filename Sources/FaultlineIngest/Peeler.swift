@@ -1,3 +1,5 @@
+import FaultlineText
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -6,94 +8,18 @@
     import Darwin
 #endif
 
-/// Wrapper peeling on raw line bytes: ANSI escapes, CI timestamp prefixes, compose prefixes,
-/// CI markers.
+/// Wrapper peeling on raw line bytes: CI timestamp prefixes, compose prefixes, CI markers (ANSI
+/// escapes are stripped before, with ``ANSI``).
 ///
 /// All functions work on bytes, never allocate, and never read outside the given range.
 enum Peeler {
-    /// Copies `src` into `dst` without ANSI escape sequences; returns the number of bytes written.
-    ///
-    /// Removes CSI (`ESC [` params/intermediates, final byte 0x40–0x7E), OSC (`ESC ]` … BEL or
-    /// `ESC \`), nF sequences (`ESC` intermediates 0x20–0x2F then one final byte) and the
-    /// remaining two-byte `ESC x` sequences. An unterminated sequence at the end is dropped.
-    /// `dst` must hold at least `n` bytes.
-    static func stripANSI(_ src: UnsafePointer<UInt8>, _ n: Int, into dst: UnsafeMutablePointer<UInt8>) -> Int {
-        var i = 0
-        var o = 0
-        while i < n {
-            let b = src[i]
-            if b != Bytes.esc {
-                // Copy the run up to the next ESC in one go.
-                let next = Bytes.find(Bytes.esc, src, from: i, to: n) ?? n
-                let len = next - i
-                (dst + o).update(from: src + i, count: len)
-                o += len
-                i = next
-                continue
-            }
-            i += 1
-            guard i < n else { break }
-            let kind = src[i]
-            i += 1
-            switch kind {
-            case 0x5B:  // CSI: ESC [ params (0x30-0x3F) intermediates (0x20-0x2F) final (0x40-0x7E)
-                while i < n, src[i] >= 0x20, src[i] <= 0x3F { i += 1 }
-                if i < n, src[i] >= 0x40, src[i] <= 0x7E { i += 1 }
-            case 0x5D:  // OSC: ESC ] ... BEL | ESC \
-                while i < n {
-                    if src[i] == 0x07 {
-                        i += 1
-                        break
-                    }
-                    if src[i] == Bytes.esc, i + 1 < n, src[i + 1] == 0x5C {
-                        i += 2
-                        break
-                    }
-                    i += 1
-                }
-            case 0x20...0x2F:  // nF: ESC intermediates... final
-                while i < n, src[i] >= 0x20, src[i] <= 0x2F { i += 1 }
-                if i < n { i += 1 }
-            default:  // two-byte ESC x
-                break
-            }
-        }
-        return o
-    }
-
-    /// Length of an RFC 3339 timestamp at `p[0..<n]` (`2025-01-02T03:04:05[.f{1,9}](Z|±hh:mm)`),
-    /// or 0. `zOnly` accepts only the `Z` zone designator.
-    @inline(__always)
-    static func rfc3339Length(_ p: UnsafePointer<UInt8>, _ n: Int, zOnly: Bool) -> Int {
-        guard n >= 20 else { return 0 }
-        let d = Bytes.isDigit
-        guard d(p[0]), d(p[1]), d(p[2]), d(p[3]), p[4] == 0x2D, d(p[5]), d(p[6]), p[7] == 0x2D, d(p[8]), d(p[9]),
-            p[10] == 0x54, d(p[11]), d(p[12]), p[13] == 0x3A, d(p[14]), d(p[15]), p[16] == 0x3A, d(p[17]),
-            d(p[18])
-        else { return 0 }
-        var i = 19
-        if p[i] == 0x2E {
-            i += 1
-            let start = i
-            while i < n, d(p[i]) { i += 1 }
-            guard i - start >= 1, i - start <= 9 else { return 0 }
-        }
-        guard i < n else { return 0 }
-        if p[i] == 0x5A { return i + 1 }
-        if zOnly { return 0 }
-        guard p[i] == 0x2B || p[i] == 0x2D, i + 6 <= n, d(p[i + 1]), d(p[i + 2]), p[i + 3] == 0x3A, d(p[i + 4]),
-            d(p[i + 5])
-        else { return 0 }
-        return i + 6
-    }
-
     /// A Kubernetes CRI prefix `<ts> stdout F ` / `<ts> stderr P `: its length (the tag may
     /// also end the line without its trailing space), the stream, and whether the line is a
     /// partial (`P`) one; `nil` when `p[0..<n]` does not start with one.
     @inline(__always)
     static func criPrefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> (length: Int, stream: LineStream, partial: Bool)? {
-        guard n >= 29, Bytes.isDigit(p[0]) else { return nil }
-        let ts = rfc3339Length(p, n, zOnly: false)
+        guard n >= 29, ASCII.isDigit(p[0]) else { return nil }
+        let ts = Timestamp.rfc3339Length(p, n, zOnly: false)
         guard ts > 0 else { return nil }
         return criTag(p, n, ts)
     }
@@ -135,8 +61,8 @@ enum Peeler {
     static func timestampPrefix(_ p: UnsafePointer<UInt8>, _ n: Int, known: Int = -1) -> (
         length: Int, stream: LineStream
     ) {
-        guard n >= 20, Bytes.isDigit(p[0]) else { return (0, .unknown) }
-        let ts = known >= 0 ? known : rfc3339Length(p, n, zOnly: false)
+        guard n >= 20, ASCII.isDigit(p[0]) else { return (0, .unknown) }
+        let ts = known >= 0 ? known : Timestamp.rfc3339Length(p, n, zOnly: false)
         guard ts > 0 else { return (0, .unknown) }
         if let cri = criTag(p, n, ts) { return (cri.length, cri.stream) }
         // GitHub Actions / GitLab: Z then a space (or the end of a blank line).
@@ -146,7 +72,7 @@ enum Peeler {
         // GitLab: two hex digits (stream number), O or E, then a space, or `+` (the line
         // continues the previous one) directly followed by the content.
         let i = ts + 1
-        if i + 3 <= n, isHex(p[i]), isHex(p[i + 1]), p[i + 2] == 0x4F || p[i + 2] == 0x45 {
+        if i + 3 <= n, ASCII.isHex(p[i]), ASCII.isHex(p[i + 1]), p[i + 2] == 0x4F || p[i + 2] == 0x45 {
             let j = i + 3
             let stream: LineStream = p[i + 2] == 0x4F ? .stdout : .stderr
             if j == n { return (n, stream) }
@@ -154,9 +80,6 @@ enum Peeler {
         }
         return (i, .unknown)
     }
-
-    @inline(__always)
-    static func isHex(_ b: UInt8) -> Bool { Bytes.isDigit(b) || (b | 0x20) &- 0x61 < 6 }
 
     /// Bytes to drop for a docker compose prefix `name  | `: a service name `[A-Za-z0-9_.-]+`
     /// starting the line, one or more spaces, `|` and a space. All-uppercase names (level words)
@@ -172,7 +95,7 @@ enum Peeler {
         while i < n {
             let b = p[i]
             let isUpper = b >= 0x41 && b <= 0x5A
-            let ok = isUpper || (b >= 0x61 && b <= 0x7A) || Bytes.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
+            let ok = isUpper || (b >= 0x61 && b <= 0x7A) || ASCII.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
             guard ok else { break }
             if !isUpper { hasNonUpper = true }
             i += 1
@@ -209,7 +132,7 @@ enum Peeler {
     static func peel(_ p: UnsafePointer<UInt8>, _ n: Int, timestamp: Int = -1) -> Peeled {
         var r = Peeled()
         var i = 0
-        if n >= 20, Bytes.isDigit(p[0]) {
+        if n >= 20, ASCII.isDigit(p[0]) {
             let ts = timestampPrefix(p, n, known: timestamp)
             i = ts.length
             r.stream = ts.stream
@@ -221,8 +144,8 @@ enum Peeler {
                 r.serviceCount = compose.name
                 i += compose.length
                 // Docker Desktop / `docker compose logs -t`: the engine's timestamp before the app's own.
-                if n - i >= 20, Bytes.isDigit(p[i]) {
-                    let ts = rfc3339Length(p + i, n - i, zOnly: true)
+                if n - i >= 20, ASCII.isDigit(p[i]) {
+                    let ts = Timestamp.rfc3339Length(p + i, n - i, zOnly: true)
                     if ts > 0 {
                         if i + ts == n {
                             i = n
@@ -278,7 +201,7 @@ enum Peeler {
             }
             return (2 + length, marker)
         }
-        guard hasPrefix(p, n, "##vso["), let close = Bytes.find(0x5D, p, from: 6, to: n) else { return (0, .none) }
+        guard hasPrefix(p, n, "##vso["), let close = ASCII.find(0x5D, p, from: 6, to: n) else { return (0, .none) }
         var marker = CIMarker.vso
         let body = p + 6
         let bodyCount = close - 6
@@ -313,13 +236,13 @@ enum Peeler {
             return (0, .none)
         }
         let digits = i
-        while i < n, Bytes.isDigit(p[i]) { i += 1 }
+        while i < n, ASCII.isDigit(p[i]) { i += 1 }
         guard i > digits, i < n, p[i] == 0x3A else { return (0, .none) }
         i += 1
         let name = i
         while i < n, isSectionNameByte(p[i]) { i += 1 }
         guard i > name else { return (0, .none) }
-        if i < n, p[i] == 0x5B, let close = Bytes.find(0x5D, p, from: i, to: n) {
+        if i < n, p[i] == 0x5B, let close = ASCII.find(0x5D, p, from: i, to: n) {
             i = close + 1
         }
         if i == n { return (n, marker) }
@@ -329,7 +252,7 @@ enum Peeler {
 
     @inline(__always)
     private static func isSectionNameByte(_ b: UInt8) -> Bool {
-        (b | 0x20) &- 0x61 < 26 || Bytes.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
+        (b | 0x20) &- 0x61 < 26 || ASCII.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
     }
 
     /// `true` when the line `p[0..<n]` starts, after an optional timestamp prefix and ANSI CSI

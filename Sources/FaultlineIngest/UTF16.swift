@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// UTF-16 input (Windows logs): detection at the start of a stream and streaming transcoding
 /// to UTF-8 with bounded buffers.
 enum UTF16 {
@@ -160,7 +162,7 @@ struct UTF16Transcoder {
         var bytes: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let n = withUnsafeMutableBytes(of: &bytes) { raw in
             guard let base = raw.baseAddress else { return 0 }
-            return UTF8Out.write(scalar, base.assumingMemoryBound(to: UInt8.self))
+            return JSONString.writeUTF8(scalar, base.assumingMemoryBound(to: UInt8.self))
         }
         withUnsafeBytes(of: bytes) { raw in
             var k = 0

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// A JSON value whose objects keep their key order, for formats whose conventional key order
 /// matters to readers (SARIF puts `version` and `runs` first, `id` first in a rule).
 ///
@@ -72,24 +74,7 @@ indirect enum JSONNode: Sendable, Equatable {
 
     private static func writeString(_ value: String, into out: inout String) {
         out.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{08}": out.append("\\b")
-            case "\u{0C}": out.append("\\f")
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
+        JSONString.appendEscaped(value, to: &out)
         out.append("\"")
     }
 }

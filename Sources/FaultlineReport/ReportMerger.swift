@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 /// Combines the reports of scan shards (`--format json`, decoded) into one report, exactly.
 ///
@@ -200,68 +201,5 @@ public enum TimestampOrder {
     }
 
     /// Nanoseconds since 1970-01-01T00:00:00Z, or `nil` when `text` holds no date-time.
-    static func instant(_ text: String) -> Int64? {
-        let c = Array(text.utf8)
-        func digits(_ at: Int, _ count: Int) -> Int? {
-            guard at >= 0, at + count <= c.count else { return nil }
-            var value = 0
-            for byte in c[at..<at + count] {
-                guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        // Find the first YYYY-MM-DD.
-        var start = 0
-        while start + 10 <= c.count {
-            if digits(start, 4) != nil, c[start + 4] == UInt8(ascii: "-"), digits(start + 5, 2) != nil,
-                c[start + 7] == UInt8(ascii: "-"), digits(start + 8, 2) != nil
-            {
-                break
-            }
-            start += 1
-        }
-        guard start + 10 <= c.count, let year = digits(start, 4), let month = digits(start + 5, 2),
-            let day = digits(start + 8, 2), (1...12).contains(month), (1...31).contains(day)
-        else { return nil }
-        var i = start + 10
-        guard i < c.count, c[i] == UInt8(ascii: "T") || c[i] == UInt8(ascii: " ") else { return nil }
-        i += 1
-        guard let hour = digits(i, 2), i + 2 < c.count, c[i + 2] == UInt8(ascii: ":"), let minute = digits(i + 3, 2)
-        else { return nil }
-        i += 5
-        var second = 0
-        if i < c.count, c[i] == UInt8(ascii: ":"), let value = digits(i + 1, 2) {
-            second = value
-            i += 3
-        }
-        var nanos: Int64 = 0
-        if i < c.count, c[i] == UInt8(ascii: ".") || c[i] == UInt8(ascii: ",") {
-            i += 1
-            var scale: Int64 = 100_000_000
-            while i < c.count, c[i] >= 0x30 && c[i] <= 0x39 {
-                nanos += Int64(c[i] - 0x30) * scale
-                scale /= 10
-                i += 1
-            }
-        }
-        var offsetMinutes = 0
-        if i < c.count, c[i] == UInt8(ascii: "+") || c[i] == UInt8(ascii: "-") {
-            let sign = c[i] == UInt8(ascii: "-") ? -1 : 1
-            if let h = digits(i + 1, 2) {
-                let m = digits(i + 3, 2) ?? (i + 3 < c.count && c[i + 3] == UInt8(ascii: ":") ? digits(i + 4, 2) : nil)
-                offsetMinutes = sign * (h * 60 + (m ?? 0))
-            }
-        }
-        guard hour < 24, minute < 60, second < 61 else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = Int64(era * 146_097 + dayOfEra - 719_468)
-        let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second - offsetMinutes * 60)
-        return seconds * 1_000_000_000 + nanos
-    }
+    static func instant(_ text: String) -> Int64? { Timestamp.nanoseconds(text) }
 }

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// What one field of a `where:` clause must hold.
 public enum FieldExpectation: Sendable, Hashable {
     /// A glob over the value, ASCII case-insensitive: `*` matches any run of characters (also
@@ -102,7 +104,7 @@ public struct FieldFilter: Sendable {
 
     private static func compile(_ expected: FieldExpectation) -> Test {
         switch expected {
-        case .text(let text): .glob(Array(text.utf8).map(fold))
+        case .text(let text): .glob(ASCII.lowered(text.utf8))
         case .number(let number): .number(number)
         case .any(let alternatives): .any(alternatives.map(compile))
         case .statusClass(let digit): .statusClass(digit)
@@ -130,7 +132,9 @@ public struct FieldFilter: Sendable {
         switch test {
         case .glob(let pattern):
             var copy = value
-            return copy.withUTF8 { glob(pattern, matches: $0) }
+            return copy.withUTF8 { value in
+                pattern.withUnsafeBufferPointer { Glob.matches($0, value, foldingCase: true) }
+            }
         case .number(let number):
             return integer(value) == number
         case .any(let alternatives):
@@ -148,48 +152,6 @@ public struct FieldFilter: Sendable {
         while start < end, value.utf8[start] == 0x20 { start = value.utf8.index(after: start) }
         while end > start, value.utf8[value.utf8.index(before: end)] == 0x20 { end = value.utf8.index(before: end) }
         return Int(Substring(value.utf8[start..<end]))
-    }
-
-    @inline(__always)
-    static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    /// Glob match over UTF-8 bytes (pattern already folded): `*` any run, `?` one character
-    /// (one UTF-8 scalar). Iterative, with one backtrack point (the last `*`).
-    static func glob(_ pattern: [UInt8], matches value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let star = UInt8(ascii: "*")
-        let question = UInt8(ascii: "?")
-        var p = 0
-        var v = 0
-        var starP = -1
-        var starV = 0
-        while v < value.count {
-            if p < pattern.count, pattern[p] == question {
-                p += 1
-                v = scalarEnd(value, from: v)
-            } else if p < pattern.count, pattern[p] == star {
-                starP = p
-                starV = v
-                p += 1
-            } else if p < pattern.count, pattern[p] == fold(value[v]) {
-                p += 1
-                v += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starV = scalarEnd(value, from: starV)
-                v = starV
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == star { p += 1 }
-        return p == pattern.count
-    }
-
-    /// The index after the UTF-8 scalar that starts at `index`.
-    private static func scalarEnd(_ value: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
-        var next = index + 1
-        while next < value.count, value[next] & 0xC0 == 0x80 { next += 1 }
-        return next
     }
 
     // MARK: - Prefilter literals
@@ -240,7 +202,7 @@ public struct FieldFilter: Sendable {
             var out: [[UInt8]] = []
             for alternative in alternatives {
                 guard let found = literals(alternative) else { return nil }
-                for literal in found where !out.contains(where: { $0.map(fold) == literal.map(fold) }) {
+                for literal in found where !out.contains(where: { ASCII.lowered($0) == ASCII.lowered(literal) }) {
                     out.append(literal)
                 }
             }

@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineRegex
+import FaultlineText
 
 /// A position in a rule file, for messages that say where something is.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
@@ -154,37 +155,6 @@ public struct Rule: Sendable {
     /// Whether this rule looks at a file with this name (its last path component).
     public func applies(toFileNamed name: String) -> Bool {
         files.isEmpty || files.contains { Glob.matches($0, name) }
-    }
-}
-
-/// Shell-style file-name globs: `*` (any run), `?` (one character), everything else literal.
-public enum Glob {
-    /// Whether `name` matches `pattern` as a whole.
-    public static func matches(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern.utf8)
-        let n = Array(name.utf8)
-        var pi = 0
-        var ni = 0
-        var star = -1
-        var mark = 0
-        while ni < n.count {
-            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == n[ni] {
-                pi += 1
-                ni += 1
-            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
-                star = pi
-                mark = ni
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ni = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
-        return pi == p.count
     }
 }
 

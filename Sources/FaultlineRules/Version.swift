@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// A package version as printed in logs, ordered the way rule `versions:` ranges need.
 ///
 /// Accepted shapes: `2.0.0-beta.2`, `0.90.241021.1`, `v0.7.7`, `1.52.0.post1`, `2.12`,
@@ -45,23 +47,23 @@ public struct Version: Comparable, Sendable, CustomStringConvertible {
         if let first = bytes.first, first == UInt8(ascii: "v") || first == UInt8(ascii: "V") {
             bytes.removeFirst()
         }
-        guard let first = bytes.first, Self.isDigit(first) else { return nil }
+        guard let first = bytes.first, ASCII.isDigit(first) else { return nil }
         // Build metadata (`+…`) does not take part in ordering.
         let core = bytes.firstIndex(of: UInt8(ascii: "+")).map { Array(bytes[..<$0]) } ?? bytes
-        guard core.allSatisfy({ Self.isDigit($0) || Self.isLetter($0) || Self.isSeparator($0) }) else {
+        guard core.allSatisfy({ ASCII.isDigit($0) || ASCII.isLetter($0) || Self.isSeparator($0) }) else {
             return nil
         }
 
         var numbers: [Int] = []
         var index = 0
-        while index < core.count, Self.isDigit(core[index]) {
+        while index < core.count, ASCII.isDigit(core[index]) {
             var end = index
-            while end < core.count, Self.isDigit(core[end]) { end += 1 }
+            while end < core.count, ASCII.isDigit(core[end]) { end += 1 }
             guard end - index <= Self.maxDigits, numbers.count < Self.maxParts else { return nil }
             numbers.append(Self.number(core[index..<end]))
             index = end
             // Continue only across a dot that is followed by another number.
-            if index + 1 < core.count, core[index] == UInt8(ascii: "."), Self.isDigit(core[index + 1]) {
+            if index + 1 < core.count, core[index] == UInt8(ascii: "."), ASCII.isDigit(core[index + 1]) {
                 index += 1
             } else {
                 break
@@ -91,12 +93,12 @@ public struct Version: Comparable, Sendable, CustomStringConvertible {
                 continue
             }
             var end = index
-            if isDigit(byte) {
-                while end < rest.endIndex, isDigit(rest[end]) { end += 1 }
+            if ASCII.isDigit(byte) {
+                while end < rest.endIndex, ASCII.isDigit(rest[end]) { end += 1 }
                 guard end - index <= maxDigits else { return nil }
                 tokens.append(.number(number(rest[index..<end])))
             } else {
-                while end < rest.endIndex, isLetter(rest[end]) { end += 1 }
+                while end < rest.endIndex, ASCII.isLetter(rest[end]) { end += 1 }
                 let word = String(decoding: rest[index..<end].map { $0 | 0x20 }, as: UTF8.self)
                 tokens.append(.text(word))
             }
@@ -145,8 +147,6 @@ public struct Version: Comparable, Sendable, CustomStringConvertible {
         digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-    private static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
     private static func isSeparator(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
     }

@@ -132,6 +132,18 @@ func scan(_ logs: [(String, String)], rules: [Rule]) throws -> Report {
         #expect(!(try scan([("a.log", late)], rules: [first, then]).incidents.contains { $0.rule == "t401" }))
     }
 
+    @Test func afterWithSecondsComparesInstantsAcrossAnOffsetChange() throws {
+        let first = try rule("o429", category: "rate-limit", match: ["Status: 429"])
+        let then = try rule(
+            "o401", match: ["Status: 401"], extra: "correlate:\n  after:\n    rule: o429\n    within_seconds: 30\n")
+        // 10:00:00+02:00 is 08:00:00Z: the 401 comes five seconds later, not two hours earlier.
+        let near = "2025-01-01T10:00:00+02:00 warn Status: 429\n2025-01-01T08:00:05Z fail Status: 401\n"
+        #expect(try scan([("a.log", near)], rules: [first, then]).incidents.contains { $0.rule == "o401" })
+        // Same wall clocks, but 10:00:00-0500 is 15:00:00Z: five hours apart.
+        let far = "2025-01-01T10:00:00-0500 warn Status: 429\n2025-01-01T10:00:05Z fail Status: 401\n"
+        #expect(!(try scan([("a.log", far)], rules: [first, then]).incidents.contains { $0.rule == "o401" }))
+    }
+
     @Test func afterKeyedByACapturedValue() throws {
         let first = try rule("k429", category: "rate-limit", match: [#"429 on (?<deployment>[\w-]+)"#])
         let then = try rule(

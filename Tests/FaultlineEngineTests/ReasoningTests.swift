@@ -1,6 +1,7 @@
 import FaultlineEngine
 import FaultlineModel
 import FaultlineRules
+import FaultlineText
 import Foundation
 import Testing
 

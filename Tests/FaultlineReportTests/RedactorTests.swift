@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 import Testing
 
 /// Planted FAKE secrets: shape-correct, obviously not real.

@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineReport
+import FaultlineText
 import Foundation
 import Testing
 

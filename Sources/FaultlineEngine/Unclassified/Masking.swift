@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// Decides which tokens of a message are variable (masked as `<*>`) and which decide what the
 /// error is (kept literal).
 enum Masking {
@@ -25,7 +27,7 @@ enum Masking {
     static func isNumeric(_ b: [UInt8]) -> Bool {
         var digits = 0
         for c in b {
-            if ByteClass.isDigit(c) {
+            if ASCII.isDigit(c) {
                 digits += 1
             } else if !".:,-/+_TZ".utf8.contains(c) {
                 return false
@@ -42,7 +44,7 @@ enum Masking {
     /// A 3-digit number from 100 to 599: an HTTP status when its context says so.
     static func isStatusNumber(_ raw: String) -> Bool {
         let b = Array(raw.utf8)
-        guard b.count == 3, b.allSatisfy(ByteClass.isDigit) else { return false }
+        guard b.count == 3, b.allSatisfy(ASCII.isDigit) else { return false }
         return b[0] >= UInt8(ascii: "1") && b[0] <= UInt8(ascii: "5")
     }
 
@@ -51,9 +53,9 @@ enum Masking {
     /// `insufficient_quota` — a CamelCase word (in its last dotted part) or a snake_case word.
     static func looksLikeCode(_ raw: String) -> Bool {
         let b = Array(raw.utf8)
-        guard let first = b.first, ByteClass.isAlpha(first) else { return false }
+        guard let first = b.first, ASCII.isLetter(first) else { return false }
         guard
-            b.allSatisfy({ ByteClass.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }),
+            b.allSatisfy({ ASCII.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }),
             b.last != UInt8(ascii: ".")
         else { return false }
         let lastPart: ArraySlice<UInt8>
@@ -62,19 +64,19 @@ enum Masking {
         } else {
             lastPart = b[...]
         }
-        guard let head = lastPart.first, ByteClass.isAlpha(head) else { return false }
+        guard let head = lastPart.first, ASCII.isLetter(head) else { return false }
         // snake_case: `content_filter`, `invalid_request_error`.
         if lastPart.contains(UInt8(ascii: "_")) {
-            return lastPart.allSatisfy { ByteClass.isLower($0) || $0 == UInt8(ascii: "_") || ByteClass.isDigit($0) }
-                && lastPart.last != UInt8(ascii: "_") && lastPart.filter(ByteClass.isDigit).isEmpty
+            return lastPart.allSatisfy { ASCII.isLower($0) || $0 == UInt8(ascii: "_") || ASCII.isDigit($0) }
+                && lastPart.last != UInt8(ascii: "_") && lastPart.filter(ASCII.isDigit).isEmpty
         }
         // CamelCase with a hump: lower→upper (`NotFound`) or upper-upper-lower (`APIError`).
         let part = Array(lastPart)
-        guard part.contains(where: ByteClass.isLower), part.allSatisfy(ByteClass.isAlpha) else { return false }
+        guard part.contains(where: ASCII.isLower), part.allSatisfy(ASCII.isLetter) else { return false }
         for k in 1..<max(part.count, 1) {
-            if ByteClass.isLower(part[k - 1]) && ByteClass.isUpper(part[k]) { return true }
-            if k + 1 < part.count, ByteClass.isUpper(part[k - 1]), ByteClass.isUpper(part[k]),
-                ByteClass.isLower(part[k + 1])
+            if ASCII.isLower(part[k - 1]) && ASCII.isUpper(part[k]) { return true }
+            if k + 1 < part.count, ASCII.isUpper(part[k - 1]), ASCII.isUpper(part[k]),
+                ASCII.isLower(part[k + 1])
             {
                 return true
             }
@@ -97,16 +99,16 @@ enum Masking {
         var letters = 0
         var numeric = true
         for c in b {
-            if ByteClass.isDigit(c) {
+            if ASCII.isDigit(c) {
                 digits += 1
             } else {
-                if ByteClass.isAlpha(c) { letters += 1 }
+                if ASCII.isLetter(c) { letters += 1 }
                 if !".:,-/+_TZ".utf8.contains(c) { numeric = false }
             }
         }
         // Numbers, dates, times, `ip:port`, fractions, `+1.5`.
         if numeric && digits > 0 { return true }
-        if b[0] == UInt8(ascii: "#"), b.count > 1, b.dropFirst().allSatisfy(ByteClass.isDigit) { return true }
+        if b[0] == UInt8(ascii: "#"), b.count > 1, b.dropFirst().allSatisfy(ASCII.isDigit) { return true }
         if isDuration(b) || isVersion(b) || containsUUID(b) || isHex(b) { return true }
         if isPath(b) { return true }
         if let at = b.firstIndex(of: UInt8(ascii: "@")), at > 0, b[(at + 1)...].contains(UInt8(ascii: ".")) {
@@ -120,7 +122,7 @@ enum Masking {
         // Long opaque tokens with a digit (keys, hashes, base64).
         if b.count >= 24, digits > 0,
             b.allSatisfy({
-                ByteClass.isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "=")
+                ASCII.isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "=")
                     || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
             })
         {
@@ -132,38 +134,38 @@ enum Masking {
     /// `0.5s`, `120ms`, `00.4s`, `31872.4102ms`, `3m`, `2h`.
     static func isDuration(_ b: [UInt8]) -> Bool {
         var k = 0
-        while k < b.count, ByteClass.isDigit(b[k]) || b[k] == UInt8(ascii: ".") { k += 1 }
-        guard k > 0, ByteClass.isDigit(b[0]) else { return false }
+        while k < b.count, ASCII.isDigit(b[k]) || b[k] == UInt8(ascii: ".") { k += 1 }
+        guard k > 0, ASCII.isDigit(b[0]) else { return false }
         let unit = String(decoding: b[k...], as: UTF8.self)
         return ["ms", "s", "us", "ns", "µs", "m", "h", "min", "sec", "secs", "mins"].contains(unit)
     }
 
     /// `v1.2.3`, `v2`, `2.0.0-beta.2`.
     static func isVersion(_ b: [UInt8]) -> Bool {
-        guard b.count >= 2, b[0] == UInt8(ascii: "v") || b[0] == UInt8(ascii: "V"), ByteClass.isDigit(b[1]) else {
+        guard b.count >= 2, b[0] == UInt8(ascii: "v") || b[0] == UInt8(ascii: "V"), ASCII.isDigit(b[1]) else {
             return false
         }
         return b.dropFirst().allSatisfy {
-            ByteClass.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+            ASCII.isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
         }
     }
 
     /// `0x7f3a2c1d4e90`, `7d41c0e9a2b3`, `41f0` (4+ hex digits mixing digits and letters; two digits
     /// when shorter than 6).
     static func isHex(_ b: [UInt8]) -> Bool {
-        func hex(_ c: UInt8) -> Bool { ByteClass.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
+        func hex(_ c: UInt8) -> Bool { ASCII.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
         if b.count > 2, b[0] == UInt8(ascii: "0"), b[1] == UInt8(ascii: "x") || b[1] == UInt8(ascii: "X") {
             return b.dropFirst(2).allSatisfy(hex)
         }
         guard b.count >= 4, b.allSatisfy(hex) else { return false }
-        let digits = b.filter(ByteClass.isDigit).count
+        let digits = b.filter(ASCII.isDigit).count
         return digits >= (b.count >= 6 ? 1 : 2) && digits < b.count
     }
 
     /// A UUID (8-4-4-4-12 hex digits) anywhere in the token.
     static func containsUUID(_ b: [UInt8]) -> Bool {
         guard b.count >= 36 else { return false }
-        func hex(_ c: UInt8) -> Bool { ByteClass.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
+        func hex(_ c: UInt8) -> Bool { ASCII.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
         let groups = [8, 4, 4, 4, 12]
         var start = 0
         while start + 36 <= b.count {
@@ -199,7 +201,7 @@ enum Masking {
             return true
         }
         if b.count > 3, b[0] == UInt8(ascii: "."), b[1] == UInt8(ascii: "."), b[2] == UInt8(ascii: "/") { return true }
-        if b.count > 2, ByteClass.isAlpha(b[0]), b[1] == UInt8(ascii: ":"), b[2] == UInt8(ascii: "\\") { return true }
+        if b.count > 2, ASCII.isLetter(b[0]), b[1] == UInt8(ascii: ":"), b[2] == UInt8(ascii: "\\") { return true }
         // UNC and relative Windows paths; a lone backslash is an escape (`\"`, `\n`), not a path.
         if b.count > 2, b[0] == UInt8(ascii: "\\"), b[1] == UInt8(ascii: "\\") { return true }
         return b.count > 2 && b[0] == UInt8(ascii: ".") && b[1] == UInt8(ascii: "\\")
@@ -211,19 +213,19 @@ enum Masking {
         guard let colon = b.firstIndex(of: UInt8(ascii: ":")), colon > 2 else { return false }
         let name = b[..<colon]
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > 0, dot < colon - 1,
-            name[(dot + 1)...].allSatisfy(ByteClass.isAlpha), colon - dot - 1 <= 5
+            name[(dot + 1)...].allSatisfy(ASCII.isLetter), colon - dot - 1 <= 5
         else { return false }
         let rest = b[(colon + 1)...]
-        guard let firstDigit = rest.first, ByteClass.isDigit(firstDigit) else { return false }
-        return rest.allSatisfy { ByteClass.isDigit($0) || $0 == UInt8(ascii: ":") }
+        guard let firstDigit = rest.first, ASCII.isDigit(firstDigit) else { return false }
+        return rest.allSatisfy { ASCII.isDigit($0) || $0 == UInt8(ascii: ":") }
     }
 
     /// `https://contoso.openai.azure.com/openai/deployments/x?api-version=1` →
     /// `https://contoso.openai.azure.com/<*>`; credentials, IP hosts and ports are masked too.
     static func maskURL(_ piece: String) -> String? {
         let b = Array(piece.utf8)
-        guard let colon = firstIndex(of: Array("://".utf8), in: b), colon > 0, ByteClass.isAlpha(b[0]),
-            b[..<colon].allSatisfy({ ByteClass.isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
+        guard let colon = firstIndex(of: Array("://".utf8), in: b), colon > 0, ASCII.isLetter(b[0]),
+            b[..<colon].allSatisfy({ ASCII.isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") })
         else { return nil }
         let scheme = String(decoding: b[..<colon], as: UTF8.self)
         let authorityStart = colon + 3
@@ -242,13 +244,13 @@ enum Masking {
         var host = authority
         var port = false
         if let portColon = authority.lastIndex(of: UInt8(ascii: ":")),
-            authority[(portColon + 1)...].allSatisfy(ByteClass.isDigit), portColon + 1 < authority.endIndex
+            authority[(portColon + 1)...].allSatisfy(ASCII.isDigit), portColon + 1 < authority.endIndex
         {
             host = authority[..<portColon]
             port = true
         }
         let hostText = String(decoding: host, as: UTF8.self)
-        if !host.isEmpty, host.allSatisfy({ ByteClass.isDigit($0) || $0 == UInt8(ascii: ".") }) {
+        if !host.isEmpty, host.allSatisfy({ ASCII.isDigit($0) || $0 == UInt8(ascii: ".") }) {
             out += TemplateToken.wildcard
         } else {
             out += hostText

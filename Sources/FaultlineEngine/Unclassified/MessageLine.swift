@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// Picks the line of an error event that carries its message, and strips the log prefix from it.
 ///
 /// The unclassified clusters of a report group error events by the *message* they carry, not by
@@ -48,7 +50,7 @@ public enum MessageLine {
         var stripper = PrefixStripper(bytes)
         let start = stripper.run()
         var end = bytes.count
-        while end > start, ByteClass.isBlank(bytes[end - 1]) { end -= 1 }
+        while end > start, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
         if start >= end { return trim(line) }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
@@ -219,7 +221,7 @@ private struct PrefixStripper {
     mutating func syslogPriority() -> Bool {
         guard i == 0 || allBlank(before: i), at(i) == UInt8(ascii: "<") else { return false }
         var j = i + 1
-        while j < b.count, j < i + 4, ByteClass.isDigit(b[j]) { j += 1 }
+        while j < b.count, j < i + 4, ASCII.isDigit(b[j]) { j += 1 }
         guard j > i + 1, at(j) == UInt8(ascii: ">") else { return false }
         i = j + 1
         return true
@@ -237,9 +239,9 @@ private struct PrefixStripper {
         let first = b[i + 1]
         let content = String(decoding: b[(i + 1)..<close], as: UTF8.self)
         let strip: Bool
-        if ByteClass.isDigit(first) {
+        if ASCII.isDigit(first) {
             strip = true
-        } else if close > i + 3, ByteClass.isUpper(first), b[i + 2] == 0x20, ByteClass.isDigit(b[i + 3]) {
+        } else if close > i + 3, ASCII.isUpper(first), b[i + 2] == 0x20, ASCII.isDigit(b[i + 3]) {
             strip = true  // Jupyter / tornado: `[I 2024-… ServerApp]`
         } else {
             strip = Self.upperLevels.contains(content) || Self.lowerLevels.contains(content)
@@ -273,7 +275,7 @@ private struct PrefixStripper {
         } else if at(j) == 0x20, hasPrefix(" UTC", at: j) {
             j += 4
         }
-        guard j >= b.count || !ByteClass.isAlnum(b[j]) else { return false }
+        guard j >= b.count || !ASCII.isAlnum(b[j]) else { return false }
         i = j
         if at(i) == UInt8(ascii: ":"), at(i + 1) == 0x20 { i += 1 }
         return true
@@ -282,7 +284,7 @@ private struct PrefixStripper {
     /// `ERROR`, `| ERROR    |`, `error:`, `fail:`, `ERROR:root:`.
     mutating func levelWord() -> Bool {
         var j = i
-        while j < b.count, ByteClass.isAlpha(b[j]) { j += 1 }
+        while j < b.count, ASCII.isLetter(b[j]) { j += 1 }
         guard j > i else { return false }
         let word = String(decoding: b[i..<j], as: UTF8.self)
         let next = at(j)
@@ -314,7 +316,7 @@ private struct PrefixStripper {
             return
         }
         var j = start
-        while j < b.count, ByteClass.isBlank(b[j]) { j += 1 }
+        while j < b.count, ASCII.isWhitespace(b[j]) { j += 1 }
         guard let end = identifierRun(at: j), end > j else { return }
         let name = b[j..<end]
         // .NET console logger: `fail: Microsoft.KernelMemory.Service[0]`.
@@ -324,7 +326,7 @@ private struct PrefixStripper {
         }
         // `%(name)s: ` — a lower-case dotted logger name, not an exception class.
         if at(end) == UInt8(ascii: ":"), at(end + 1) == 0x20, let first = name.first,
-            ByteClass.isLower(first) || first == UInt8(ascii: "_"),
+            ASCII.isLower(first) || first == UInt8(ascii: "_"),
             !lastComponentIsUpper(name)
         {
             i = end + 1
@@ -334,11 +336,11 @@ private struct PrefixStripper {
     /// `pr_agent.algo.ai_handler:chat_completion:231 - `, `proxy_server.py:3561 - `.
     mutating func location() -> Bool {
         var j = i
-        while j < b.count, j < i + 200, !ByteClass.isBlank(b[j]) { j += 1 }
+        while j < b.count, j < i + 200, !ASCII.isWhitespace(b[j]) { j += 1 }
         guard j > i, hasPrefix(" - ", at: j) else { return false }
         // The run must end in `:<digits>`.
         var k = j
-        while k > i, ByteClass.isDigit(b[k - 1]) { k -= 1 }
+        while k > i, ASCII.isDigit(b[k - 1]) { k -= 1 }
         guard k < j, k > i, b[k - 1] == UInt8(ascii: ":") else { return false }
         i = j + 3
         return true
@@ -349,7 +351,7 @@ private struct PrefixStripper {
         guard let c = at(i), c == UInt8(ascii: "|") || c == UInt8(ascii: "-") || c == UInt8(ascii: ":") else {
             return false
         }
-        guard let next = at(i + 1), ByteClass.isBlank(next) else { return false }
+        guard let next = at(i + 1), ASCII.isWhitespace(next) else { return false }
         i += 1
         return true
     }
@@ -358,13 +360,13 @@ private struct PrefixStripper {
     mutating func processID() -> Bool {
         if hasPrefix("pid=", at: i) || hasPrefix("PID=", at: i) {
             var j = i + 4
-            while j < b.count, ByteClass.isDigit(b[j]) { j += 1 }
+            while j < b.count, ASCII.isDigit(b[j]) { j += 1 }
             guard j > i + 4 else { return false }
             i = j
             return true
         }
         var j = i
-        while j < b.count, ByteClass.isDigit(b[j]) { j += 1 }
+        while j < b.count, ASCII.isDigit(b[j]) { j += 1 }
         guard j > i, at(j) == 0x20 else { return false }
         var copy = self
         copy.i = j + 1
@@ -389,10 +391,10 @@ private struct PrefixStripper {
     /// `LiteLLM Proxy:ERROR: ` — a short component name glued to an upper-case level.
     mutating func proxyLevel() -> Bool {
         var j = i
-        while j < b.count, j < i + 40, ByteClass.isAlnum(b[j]) || b[j] == 0x20 || b[j] == UInt8(ascii: "_") { j += 1 }
+        while j < b.count, j < i + 40, ASCII.isAlnum(b[j]) || b[j] == 0x20 || b[j] == UInt8(ascii: "_") { j += 1 }
         guard j > i, at(j) == UInt8(ascii: ":") else { return false }
         var k = j + 1
-        while k < b.count, ByteClass.isUpper(b[k]) { k += 1 }
+        while k < b.count, ASCII.isUpper(b[k]) { k += 1 }
         let word = String(decoding: b[(j + 1)..<k], as: UTF8.self)
         guard Self.upperLevels.contains(word), at(k) == UInt8(ascii: ":") else { return false }
         i = k + 1
@@ -410,17 +412,17 @@ private struct PrefixStripper {
 
     func time(at j: Int) -> Int? {
         var k = j
-        guard let c = at(k), ByteClass.isDigit(c) else { return nil }
+        guard let c = at(k), ASCII.isDigit(c) else { return nil }
         k += 1
-        if let d = at(k), ByteClass.isDigit(d) { k += 1 }
+        if let d = at(k), ASCII.isDigit(d) { k += 1 }
         guard at(k) == UInt8(ascii: ":"), digits(at: k + 1, count: 2) else { return nil }
         k += 3
         if at(k) == UInt8(ascii: ":"), digits(at: k + 1, count: 2) { k += 3 }
         if let sep = at(k), sep == UInt8(ascii: ".") || sep == UInt8(ascii: ","), let d = at(k + 1),
-            ByteClass.isDigit(d)
+            ASCII.isDigit(d)
         {
             k += 1
-            while k < b.count, ByteClass.isDigit(b[k]) { k += 1 }
+            while k < b.count, ASCII.isDigit(b[k]) { k += 1 }
         }
         return k
     }
@@ -434,7 +436,7 @@ private struct PrefixStripper {
 
     func digitsThenBracket(at j: Int) -> Int? {
         var k = j
-        while k < b.count, ByteClass.isDigit(b[k]) { k += 1 }
+        while k < b.count, ASCII.isDigit(b[k]) { k += 1 }
         guard k > j, at(k) == UInt8(ascii: "]") else { return nil }
         return k + 1
     }
@@ -442,7 +444,7 @@ private struct PrefixStripper {
     /// The end of a run of identifier characters and dots starting at `j`.
     func identifierRun(at j: Int) -> Int? {
         var k = j
-        while k < b.count, ByteClass.isAlnum(b[k]) || b[k] == UInt8(ascii: "_") || b[k] == UInt8(ascii: ".") {
+        while k < b.count, ASCII.isAlnum(b[k]) || b[k] == UInt8(ascii: "_") || b[k] == UInt8(ascii: ".") {
             k += 1
         }
         return k > j ? k : nil
@@ -451,12 +453,12 @@ private struct PrefixStripper {
     func lastComponentIsUpper(_ name: ArraySlice<UInt8>) -> Bool {
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return false }
         let next = dot + 1
-        return next < name.endIndex && ByteClass.isUpper(name[next])
+        return next < name.endIndex && ASCII.isUpper(name[next])
     }
 
     func digits(at j: Int, count: Int) -> Bool {
         guard j + count <= b.count else { return false }
-        return b[j..<(j + count)].allSatisfy(ByteClass.isDigit)
+        return b[j..<(j + count)].allSatisfy(ASCII.isDigit)
     }
 
     func at(_ j: Int) -> UInt8? { j < b.count ? b[j] : nil }
@@ -470,24 +472,10 @@ private struct PrefixStripper {
         return true
     }
 
-    func allBlank(before j: Int) -> Bool { b[0..<j].allSatisfy(ByteClass.isBlank) }
+    func allBlank(before j: Int) -> Bool { b[0..<j].allSatisfy(ASCII.isWhitespace) }
 
     mutating func skipBlanks() {
-        while i < b.count, ByteClass.isBlank(b[i]) { i += 1 }
-    }
-}
-
-// MARK: - Byte classes
-
-/// ASCII byte classes shared by the unclassified-error code.
-enum ByteClass {
-    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    static func isUpper(_ c: UInt8) -> Bool { c >= 0x41 && c <= 0x5A }
-    static func isLower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
-    static func isAlpha(_ c: UInt8) -> Bool { ByteClass.isUpper(c) || ByteClass.isLower(c) }
-    static func isAlnum(_ c: UInt8) -> Bool { ByteClass.isDigit(c) || ByteClass.isAlpha(c) }
-    static func isBlank(_ c: UInt8) -> Bool {
-        c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A || c == 0x0B || c == 0x0C
+        while i < b.count, ASCII.isWhitespace(b[i]) { i += 1 }
     }
 }
 
@@ -497,8 +485,8 @@ extension MessageLine {
         let bytes = Array(text.utf8)
         var start = 0
         var end = bytes.count
-        while start < end, ByteClass.isBlank(bytes[start]) { start += 1 }
-        while end > start, ByteClass.isBlank(bytes[end - 1]) { end -= 1 }
+        while start < end, ASCII.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
         if start == 0 && end == bytes.count { return text }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// One token of a message template.
 struct TemplateToken: Sendable, Hashable {
     /// The token as it appears in the template: the literal text, a masked URL
@@ -57,12 +59,12 @@ enum MessageTokenizer {
         var i = 0
         var gapStart = 0
         while i < bytes.count {
-            if ByteClass.isBlank(bytes[i]) {
+            if ASCII.isWhitespace(bytes[i]) {
                 i += 1
                 continue
             }
             var end = i
-            while end < bytes.count, !ByteClass.isBlank(bytes[end]) { end += 1 }
+            while end < bytes.count, !ASCII.isWhitespace(bytes[end]) { end += 1 }
             let gap = String(decoding: bytes[gapStart..<i], as: UTF8.self)
             splitWord(bytes, i, end, gap: gap, into: &tokens)
             i = end

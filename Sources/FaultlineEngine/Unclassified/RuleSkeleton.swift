@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineRegex
+import FaultlineText
 
 /// Writes the YAML skeleton of a new rule for an unclassified error (`faultline rules new --from
 /// FILE:LINE`).
@@ -105,7 +106,7 @@ public enum RuleSkeleton {
             }
             if isWildcard(k) {
                 if !previousWasWildcard {
-                    pattern += t.raw.utf8.contains(where: ByteClass.isBlank) ? "[^\\n]*?" : "\\S+"
+                    pattern += t.raw.utf8.contains(where: ASCII.isWhitespace) ? "[^\\n]*?" : "\\S+"
                 }
                 previousWasWildcard = true
                 literalRun = 0
@@ -200,7 +201,7 @@ public enum RuleSkeleton {
                 code = t.raw
                 break
             }
-            if code == nil, let head = t.raw.utf8.first, ByteClass.isUpper(head) || t.raw.contains("_"),
+            if code == nil, let head = t.raw.utf8.first, ASCII.isUpper(head) || t.raw.contains("_"),
                 !t.raw.contains(".")
             {
                 code = t.raw
@@ -213,7 +214,7 @@ public enum RuleSkeleton {
         }
         if exception == nil {
             // No exception class: the first words say what failed (`error-code-500`).
-            let prose = words.filter { !$0.raw.contains("REDACTED") && $0.raw.utf8.contains(where: ByteClass.isAlpha) }
+            let prose = words.filter { !$0.raw.contains("REDACTED") && $0.raw.utf8.contains(where: ASCII.isLetter) }
                 .prefix(parts.isEmpty ? 4 : 2).map { kebab($0.raw) }.filter { !$0.isEmpty }
             parts.insert(contentsOf: prose, at: 0)
         }
@@ -239,20 +240,20 @@ public enum RuleSkeleton {
         var out: [UInt8] = []
         for k in b.indices {
             let c = b[k]
-            guard ByteClass.isAlnum(c) else {
+            guard ASCII.isAlnum(c) else {
                 if out.last != UInt8(ascii: "-"), !out.isEmpty { out.append(UInt8(ascii: "-")) }
                 continue
             }
-            if ByteClass.isUpper(c), k > 0, out.last != UInt8(ascii: "-"), !out.isEmpty {
+            if ASCII.isUpper(c), k > 0, out.last != UInt8(ascii: "-"), !out.isEmpty {
                 let previous = b[k - 1]
-                let nextIsLower = k + 1 < b.count && ByteClass.isLower(b[k + 1])
-                if ByteClass.isLower(previous) || ByteClass.isDigit(previous)
-                    || (ByteClass.isUpper(previous) && nextIsLower)
+                let nextIsLower = k + 1 < b.count && ASCII.isLower(b[k + 1])
+                if ASCII.isLower(previous) || ASCII.isDigit(previous)
+                    || (ASCII.isUpper(previous) && nextIsLower)
                 {
                     out.append(UInt8(ascii: "-"))
                 }
             }
-            out.append(ByteClass.isUpper(c) ? c | 0x20 : c)
+            out.append(ASCII.isUpper(c) ? c | 0x20 : c)
         }
         while out.last == UInt8(ascii: "-") { out.removeLast() }
         return String(decoding: out, as: UTF8.self)

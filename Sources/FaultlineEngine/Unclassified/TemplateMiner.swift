@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineText
 
 /// Error events that matched no rule and share one message template.
 public struct MinedCluster: Sendable, Hashable {

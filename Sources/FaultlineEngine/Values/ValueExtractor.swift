@@ -1,5 +1,6 @@
 import FaultlineModel
 import FaultlineRegex
+import FaultlineText
 
 /// Extracts the concrete values a report quotes — status, provider error code, exception chain,
 /// endpoint host, deployment, api-version, model, retries, request id, streaming flag — from the
@@ -99,7 +100,7 @@ public struct ValueExtractor: Sendable {
     /// Number of patterns in the tables.
     static var tablePatternCount: Int { ValuePatterns.event.count + ValuePatterns.versions.count + 5 }
 
-    private static func compile(_ spec: ValueSpec) -> Compiled? {
+    static func compile(_ spec: ValueSpec) -> Compiled? {
         guard let regex = try? Regex(spec.pattern, options: spec.options), let value = regex.groupIndexByName["v"]
         else { return nil }
         return Compiled(
@@ -174,7 +175,7 @@ public struct ValueExtractor: Sendable {
     }
 
     /// The first acceptable value of `pattern` in `text`, with the byte offset of its match.
-    private func firstValue(_ pattern: Compiled, in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch)
+    func firstValue(_ pattern: Compiled, in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch)
         -> (start: Int, value: String)?
     {
         var from = 0
@@ -189,7 +190,7 @@ public struct ValueExtractor: Sendable {
     }
 
     /// Every acceptable value of `pattern` in `text`, with the byte offsets of their matches.
-    private func allValues(_ pattern: Compiled, in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch)
+    func allValues(_ pattern: Compiled, in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch)
         -> [(start: Int, value: String, match: RegexMatch)]
     {
         var found: [(start: Int, value: String, match: RegexMatch)] = []
@@ -205,7 +206,7 @@ public struct ValueExtractor: Sendable {
     }
 
     /// Runs one match; a match-limit error counts as no match.
-    private static func match(
+    static func match(
         _ regex: Regex, in text: UnsafeBufferPointer<UInt8>, from start: Int, using scratch: MatchScratch
     ) -> RegexMatch? {
         do {
@@ -216,12 +217,12 @@ public struct ValueExtractor: Sendable {
     }
 
     /// Where the next search starts: after the match, and always past `from`.
-    private static func next(after match: RegexMatch, from: Int) -> Int {
+    static func next(after match: RegexMatch, from: Int) -> Int {
         max((match.range(0)?.upperBound ?? from), from + 1)
     }
 
     /// The captured value after ``ValueSpec/check`` and ``ValueSpec/transform``, or `nil`.
-    private func accepted(_ pattern: Compiled, _ match: RegexMatch, in text: UnsafeBufferPointer<UInt8>) -> String? {
+    func accepted(_ pattern: Compiled, _ match: RegexMatch, in text: UnsafeBufferPointer<UInt8>) -> String? {
         guard let range = match.range(pattern.value), !range.isEmpty else { return nil }
         var value = String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)
         switch pattern.spec.check {
@@ -254,7 +255,7 @@ public struct ValueExtractor: Sendable {
         }
     }
 
-    private static func isPlaceholder(_ value: String) -> Bool {
+    static func isPlaceholder(_ value: String) -> Bool {
         switch value.lowercased() {
         case "none", "null", "nil", "undefined", "true", "false", "redacted", "unknown": true
         default: false
@@ -288,126 +289,6 @@ public struct ValueExtractor: Sendable {
         for kept in ["$", "%", "<", "os.environ"] where token.hasPrefix(kept) { return message }
         return String(message[..<range.upperBound]) + "[REDACTED]" + String(rest[token.endIndex...])
     }
-
-    // MARK: host
-
-    /// The API host: the best-ranked host (``ValuePatterns/hostRank(_:https:)``), earliest within a
-    /// rank, with the path of its URL (when it has one beyond `/`).
-    private func host(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> (
-        host: String, path: String?
-    )? {
-        guard Self.containsAny(text, ["http", ".azure.com"]) else { return nil }  // every host pattern needs one
-        var best: (rank: Int, start: Int, host: String, path: String?)? = nil
-        for pattern in hostPatterns {
-            for found in allValues(pattern, in: text, using: scratch) {
-                let host = found.value.lowercased()
-                let https = pattern.https.flatMap { found.match.range($0) }.map { !$0.isEmpty } ?? true
-                guard !host.contains(".."), let rank = ValuePatterns.hostRank(host, https: https) else { continue }
-                if let current = best, (current.rank, current.start) <= (rank, found.start) { continue }
-                let path = pattern.path.flatMap { found.match.range($0) }.flatMap { range in
-                    Self.cleanPath(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
-                }
-                best = (rank, found.start, host, path)
-            }
-        }
-        return best.map { ($0.host, $0.path) }
-    }
-
-    /// The path of an HTTP request line (`"POST /v1/chat/completions HTTP/1.1"`), when no URL gave one.
-    private func requestPath(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> String? {
-        guard let pattern = requestLinePath,
-            Self.containsAny(text, ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"])
-        else { return nil }
-        return firstValue(pattern, in: text, using: scratch).flatMap { Self.cleanPath($0.value) }
-    }
-
-    /// A URL path without JSON escapes (`\/`) and trailing punctuation; `nil` for an empty path or `/`.
-    static func cleanPath(_ raw: String) -> String? {
-        var path = ""
-        for character in raw where character != "\\" { path.append(character) }
-        while let last = path.last, ".,;:)]}".contains(last) { path.removeLast() }
-        return path.count > 1 ? path : nil
-    }
-
-    // MARK: exception
-
-    /// The exception classes of the event, outermost to innermost, joined with ` -> `.
-    ///
-    /// .NET prints the outer exception first and inner ones after ` ---> `; Python prints a chain
-    /// innermost first ("During handling of the above exception…"), so a Python traceback's order
-    /// is reversed. A class repeated later in the chain is kept once.
-    private func exceptionChain(in text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> String? {
-        var classes: [String] = []
-        if let pattern = exceptionAtLineStart {
-            classes = allValues(pattern, in: text, using: scratch).map(\.value)
-                .filter { !ValuePatterns.genericExceptions.contains($0) }
-        }
-        if classes.isEmpty, let pattern = exceptionInLine, let found = firstValue(pattern, in: text, using: scratch) {
-            classes = [found.value]
-        }
-        guard !classes.isEmpty else { return nil }
-        if Self.containsAny(text, ["Traceback (most recent call last)"]) { classes.reverse() }
-        var seen: Set<String> = []
-        let chain = classes.filter { seen.insert($0).inserted }
-        return chain.joined(separator: " -> ")
-    }
-
-    // MARK: - Versions
-
-    /// Package versions named in one line, keyed `version.<package>` (package names as in
-    /// `docs/values.md`: `Azure.AI.OpenAI`, `openai`, `litellm`, `LibreChat`, …). When a line
-    /// names one package twice, the first occurrence wins.
-    public func versions(inLine text: String, using scratch: MatchScratch) -> [String: String] {
-        var copy = text
-        return copy.withUTF8 { buffer in versions(inLine: buffer, using: scratch) }
-    }
-
-    /// ``versions(inLine:using:)`` over UTF-8 bytes.
-    public func versions(inLine text: UnsafeBufferPointer<UInt8>, using scratch: MatchScratch) -> [String: String] {
-        // The documented contract of `versionLiterals`, enforced: no literal, no version.
-        var gated = false
-        versionGate.scan(text) { _ in gated = true }
-        guard gated else { return [:] }
-        var best: [String: (start: Int, version: String)] = [:]
-        let possible = versionGroup.candidates(in: text)
-        for (index, pattern) in versionGroup.patterns.enumerated() where possible[index] {
-            for found in allValues(pattern, in: text, using: scratch) {
-                var package = pattern.spec.key
-                if let group = pattern.package, let range = found.match.range(group) {
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)
-                    package = ValuePatterns.packageName(pattern.spec.packagePrefix + name)
-                }
-                guard !package.isEmpty else { continue }
-                let key = "version." + package
-                if let current = best[key], current.start <= found.start { continue }
-                best[key] = (found.start, found.value)
-            }
-        }
-        return best.mapValues(\.version)
-    }
-
-    // MARK: - Helpers
-
-    /// Whether `text` contains any of `needles` (ASCII case-insensitive).
-    static func containsAny(_ text: UnsafeBufferPointer<UInt8>, _ needles: [String]) -> Bool {
-        needles.contains { needle in
-            let bytes = Array(needle.utf8).map { $0 | ($0 >= 0x41 && $0 <= 0x5A ? 0x20 : 0) }
-            guard let first = bytes.first, text.count >= bytes.count else { return bytes.isEmpty }
-            var index = 0
-            while index + bytes.count <= text.count {
-                if fold(text[index]) == first {
-                    var offset = 1
-                    while offset < bytes.count, fold(text[index + offset]) == bytes[offset] { offset += 1 }
-                    if offset == bytes.count { return true }
-                }
-                index += 1
-            }
-            return false
-        }
-    }
-
-    @inline(__always)
-    private static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }
 
 extension ValueExtractor {

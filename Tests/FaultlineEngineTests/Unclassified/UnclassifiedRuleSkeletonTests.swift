@@ -1,6 +1,7 @@
 import FaultlineModel
 import FaultlineRegex
 import FaultlineRules
+import FaultlineText
 import Testing
 
 @testable import FaultlineEngine
