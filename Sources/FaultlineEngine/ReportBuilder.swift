@@ -85,22 +85,12 @@ public enum ReportBuilder {
             }
         }
 
-        // 3. One draft per (rule, fingerprint), merging its remaining sources. Findings whose
-        //    grouping values agree where both are known share an incident: a traceback that does
-        //    not repeat the deployment name is the same incident as the one that does.
-        var groups: [(rule: Int, values: [String], members: [Int])] = []
-        for (i, f) in kept.enumerated() where !folded.contains(i) && !rules.rules[f.rule].symptom {
-            if let g = groups.firstIndex(where: { $0.rule == f.rule && compatible($0.values, f.groupValues) }) {
-                for (k, v) in f.groupValues.enumerated() where groups[g].values[k].isEmpty { groups[g].values[k] = v }
-                groups[g].members.append(i)
-            } else {
-                groups.append((f.rule, f.groupValues, [i]))
-            }
-        }
+        // 3. One draft per incident: findings grouped within their source, groups of different
+        //    sources joined by fingerprint (see `groups`).
         var drafts: [Draft] = []
-        for group in groups {
+        for group in groups(kept, skipping: folded, rules: rules) {
             let indices = group.members
-            let fp = fingerprint(rules.rules[group.rule], group.values)
+            let fp = group.fingerprint
             let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
             let rule = rules.rules[parts[0].rule]
             var draft = Draft(
