@@ -32,7 +32,10 @@ let package = Package(
         ),
         .target(
             name: "FaultlineEngine",
-            dependencies: ["FaultlineModel", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents", "FaultlineRules"],
+            dependencies: [
+                "FaultlineModel", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents", "FaultlineRules",
+                "FaultlineReport",
+            ],
             swiftSettings: hotPath
         ),
         .target(name: "FaultlineReport", dependencies: ["FaultlineModel"]),

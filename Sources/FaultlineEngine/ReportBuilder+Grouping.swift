@@ -6,8 +6,9 @@ extension ReportBuilder {
         let rule: Int
         /// The grouping values (the rule's `group_by` order), filled from every member.
         var values: [String]
-        /// Indices of the member findings.
-        var members: [Int]
+        /// Indices of the member findings, one list per source: each source's part is scored on
+        /// its own, and the parts are combined as `faultline merge` combines shards.
+        var parts: [[Int]]
         var fingerprint = ""
     }
 
@@ -27,10 +28,10 @@ extension ReportBuilder {
             let open = bySource[f.source] ?? []
             if let g = open.first(where: { local[$0].rule == f.rule && compatible(local[$0].values, f.groupValues) }) {
                 for (k, v) in f.groupValues.enumerated() where local[g].values[k].isEmpty { local[g].values[k] = v }
-                local[g].members.append(i)
+                local[g].parts[0].append(i)
             } else {
                 bySource[f.source, default: []].append(local.count)
-                local.append(Group(rule: f.rule, values: f.groupValues, members: [i]))
+                local.append(Group(rule: f.rule, values: f.groupValues, parts: [[i]]))
             }
         }
         var merged: [Group] = []
@@ -39,7 +40,7 @@ extension ReportBuilder {
             group.fingerprint = fingerprint(rules.rules[group.rule], group.values)
             let key = "\(group.rule)\u{0}\(group.fingerprint)"
             if let m = byFingerprint[key] {
-                merged[m].members += group.members
+                merged[m].parts += group.parts
             } else {
                 byFingerprint[key] = merged.count
                 merged.append(group)

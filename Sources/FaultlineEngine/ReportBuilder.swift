@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineReport
 import FaultlineRules
 
 /// Turns a ``ScanResult`` into a ranked, folded, redacted ``Report``.
@@ -85,50 +86,20 @@ public enum ReportBuilder {
             }
         }
 
-        // 3. One draft per incident: findings grouped within their source, groups of different
-        //    sources joined by fingerprint (see `groups`).
-        var drafts: [Draft] = []
-        for group in groups(kept, skipping: folded, rules: rules) {
-            let indices = group.members
-            let fp = group.fingerprint
-            let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
-            let rule = rules.rules[parts[0].rule]
-            var draft = Draft(
-                findings: merge(parts), rule: rule, fingerprint: fp, confidence: rule.confidence, signals: [],
-                sources: parts.map(\.source))
-            if let first = draft.findings.evidence.first {
-                draft.signals.append(
-                    Signal(effect: "+", text: "matched the signature of '\(rule.id)' at \(first.source):\(first.line)"))
-            }
-            draft.signals += draft.findings.signals
-            applyContrast(&draft, parts: parts, result: result, ruleIndex: parts[0].rule)
-            applySignals(&draft, result: result, ruleIndex: parts[0].rule)
-            applyVersions(&draft, result: result)
-            applyIntermittency(&draft, result: result)
-            // Symptoms folded here.
-            var counts: [Int: Int] = [:]
-            for i in indices {
-                for si in foldedInto[i] ?? [] {
-                    counts[kept[si].rule, default: 0] += kept[si].occurrences
-                    draft.extend(with: kept[si])
-                }
-            }
-            // Most frequent symptom first, then by rule id: the order `faultline merge` keeps.
-            let ordered = counts.sorted { a, b in
-                a.value != b.value ? a.value > b.value : rules.rules[a.key].id < rules.rules[b.key].id
-            }
-            for (s, count) in ordered {
-                let symptom = rules.rules[s]
-                draft.symptoms.append(
-                    Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))
-                draft.signals.append(
-                    Signal(effect: "+", text: "explains \(count) event(s) of '\(symptom.title)' (\(symptom.id))"))
-                if !symptom.symptom { draft.confidence += 0.05 }
-            }
-            drafts.append(draft)
+        // 3. Incidents: findings grouped within their source, groups of different sources joined
+        //    by fingerprint (see `groups`); each source's part is scored on its own and the parts
+        //    are combined, and the incidents ranked, exactly as `faultline merge` does for shards.
+        var incidents = groups(kept, skipping: folded, rules: rules).compactMap { group in
+            ReportMerger.combine(
+                group.parts.map { members in
+                    draft(
+                        members, fingerprint: group.fingerprint, kept: kept, foldedInto: foldedInto, result: result,
+                        rules: rules
+                    ).incident(id: "")
+                })
         }
-        drafts.sort(by: rank)
-        let incidents = drafts.enumerated().map { i, d in d.incident(id: "F\(i + 1)") }
+        incidents.sort(by: ReportMerger.rankedBefore)
+        for i in incidents.indices { incidents[i].id = "F\(i + 1)" }
 
         // 4. Unclassified: the template clusters, plus symptoms that no cause explains.
         var unclassified = result.unclassified
@@ -148,6 +119,49 @@ public enum ReportBuilder {
             return d
         }
         return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
+    }
+
+    /// One source's part of an incident: its findings merged, scored with their signals,
+    /// contrast, versions and intermittency, and the symptoms folded under them.
+    private static func draft(
+        _ indices: [Int], fingerprint fp: String, kept: [RuleFindings], foldedInto: [Int: [Int]], result: ScanResult,
+        rules: CompiledRules
+    ) -> Draft {
+        let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
+        let rule = rules.rules[parts[0].rule]
+        var draft = Draft(
+            findings: merge(parts), rule: rule, fingerprint: fp, confidence: rule.confidence, signals: [],
+            sources: parts.map(\.source))
+        if let first = draft.findings.evidence.first {
+            draft.signals.append(
+                Signal(effect: "+", text: "matched the signature of '\(rule.id)' at \(first.source):\(first.line)"))
+        }
+        draft.signals += draft.findings.signals
+        applyContrast(&draft, parts: parts, result: result, ruleIndex: parts[0].rule)
+        applySignals(&draft, result: result, ruleIndex: parts[0].rule)
+        applyVersions(&draft, result: result)
+        applyIntermittency(&draft, result: result)
+        // Symptoms folded here.
+        var counts: [Int: Int] = [:]
+        for i in indices {
+            for si in foldedInto[i] ?? [] {
+                counts[kept[si].rule, default: 0] += kept[si].occurrences
+                draft.extend(with: kept[si])
+            }
+        }
+        // Most frequent symptom first, then by rule id: the order `faultline merge` keeps.
+        let ordered = counts.sorted { a, b in
+            a.value != b.value ? a.value > b.value : rules.rules[a.key].id < rules.rules[b.key].id
+        }
+        for (s, count) in ordered {
+            let symptom = rules.rules[s]
+            draft.symptoms.append(
+                Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))
+            draft.signals.append(
+                Signal(effect: "+", text: "explains \(count) event(s) of '\(symptom.title)' (\(symptom.id))"))
+            if !symptom.symptom { draft.confidence += 0.05 }
+        }
+        return draft
     }
 
     /// A rule that only names a symptom or an ambiguous reading of one: a cause may fold it by
@@ -326,12 +340,6 @@ public enum ReportBuilder {
         d.findings.values["success_ratio"] = "\(total.succeeded)/\(all)"
     }
 
-    private static func rank(_ a: Draft, _ b: Draft) -> Bool {
-        if a.score != b.score { return a.score > b.score }
-        if a.rule.severity != b.rule.severity { return a.rule.severity > b.rule.severity }
-        return a.findings.order < b.findings.order
-    }
-
     fileprivate struct Draft {
         var findings: RuleFindings
         let rule: Rule
@@ -340,8 +348,6 @@ public enum ReportBuilder {
         var signals: [Signal]
         let sources: [String]
         var symptoms: [Symptom] = []
-
-        var score: Double { (min(0.99, max(0.01, confidence)) * 100).rounded() }
 
         /// A folded symptom's time span widens the cause's.
         mutating func extend(with other: RuleFindings) {
