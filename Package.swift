@@ -59,6 +59,12 @@ let package = Package(
         ),
         .testTarget(name: "FaultlineEngineTests", dependencies: ["FaultlineEngine", "FaultlineShippedRules"]),
         .testTarget(name: "FaultlineReportTests", dependencies: ["FaultlineReport"], exclude: ["Golden", "Schemas"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline"]),
+        .testTarget(
+            name: "FaultlineCLITests",
+            dependencies: [
+                "faultline", "FaultlineEngine", "FaultlineIngest", "FaultlineModel", "FaultlineReport",
+                "FaultlineRules", "FaultlineShippedRules",
+            ]
+        ),
     ]
 )
