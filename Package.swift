@@ -45,7 +45,7 @@ let package = Package(
             name: "FaultlineEngine",
             dependencies: [
                 "FaultlineModel", "FaultlineText", "FaultlineRegex", "FaultlineIngest", "FaultlineEvents",
-                "FaultlineRules",
+                "FaultlineRules", "FaultlineReport",
             ],
             swiftSettings: hotPath
         ),
@@ -76,6 +76,12 @@ let package = Package(
         .testTarget(
             name: "FaultlineReportTests", dependencies: ["FaultlineReport", "FaultlineText"],
             exclude: ["Golden", "Schemas"]),
-        .testTarget(name: "FaultlineCLITests", dependencies: ["faultline"]),
+        .testTarget(
+            name: "FaultlineCLITests",
+            dependencies: [
+                "faultline", "FaultlineEngine", "FaultlineIngest", "FaultlineModel", "FaultlineReport",
+                "FaultlineRules", "FaultlineShippedRules",
+            ]
+        ),
     ]
 )

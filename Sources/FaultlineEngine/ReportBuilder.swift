@@ -1,4 +1,5 @@
 import FaultlineModel
+import FaultlineReport
 import FaultlineRules
 import FaultlineText
 
@@ -26,9 +27,52 @@ public enum ReportBuilder {
             return (byRule[a]?.map { kept[$0].order }.min() ?? 0) < (byRule[b]?.map { kept[$0].order }.min() ?? 0)
         }
 
-        // 2. Fold symptoms under the causes that explain them. A cause in a log explains symptoms in
-        //    that log; a cause in a config file (a rule with `files:`) explains symptoms in every
-        //    file of the folder that holds it.
+        // 2. Fold symptoms under the causes that explain them (see `fold`).
+        let (folded, foldedInto, orphanSymptoms) = fold(kept, byRule: byRule, causeOrder: causeOrder, rules: rules)
+
+        // 3. Incidents: findings grouped within their source, groups of different sources joined
+        //    by fingerprint (see `groups`); each source's part is scored on its own and the parts
+        //    are combined, and the incidents ranked, exactly as `faultline merge` does for shards.
+        var incidents = groups(kept, skipping: folded, rules: rules).compactMap { group in
+            ReportMerger.combine(
+                group.parts.map { members in
+                    draft(
+                        members, fingerprint: group.fingerprint, kept: kept, foldedInto: foldedInto, result: result,
+                        rules: rules
+                    ).incident(id: "")
+                })
+        }
+        incidents.sort(by: ReportMerger.rankedBefore)
+        for i in incidents.indices { incidents[i].id = "F\(i + 1)" }
+
+        // 4. Unclassified: the template clusters, plus symptoms that no cause explains.
+        var unclassified = result.unclassified
+        for si in orphanSymptoms {
+            let s = kept[si]
+            guard let example = s.evidence.first else { continue }
+            unclassified.append(
+                UnclassifiedCluster(
+                    template: "\(rules.rules[s.rule].title) (symptom rule \(rules.rules[s.rule].id))",
+                    count: s.occurrences, firstSeen: s.firstSeen, lastSeen: s.lastSeen,
+                    example: Evidence(source: example.source, line: example.line, text: Redactor.redact(example.text))))
+        }
+        unclassified.sort { $0.count != $1.count ? $0.count > $1.count : $0.template < $1.template }
+        let diagnostics = result.diagnostics.map { d -> Diagnostic in
+            var d = d
+            d.message = Redactor.redact(d.message)
+            return d
+        }
+        return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
+    }
+
+    /// Folds symptoms under the causes that explain them (step 2 of ``build(_:rules:)``). A cause
+    /// in a log explains symptoms in that log; a cause in a config file (a rule with `files:`)
+    /// explains symptoms in every file of the folder that holds it.
+    /// - Returns: the folded findings, the symptoms folded under each cause finding, and the
+    ///   symptom findings that no cause explains.
+    private static func fold(
+        _ kept: [RuleFindings], byRule: [Int: [Int]], causeOrder: [Int], rules: CompiledRules
+    ) -> (folded: Set<Int>, foldedInto: [Int: [Int]], orphans: [Int]) {
         var folded = Set<Int>()
         var foldedInto: [Int: [Int]] = [:]  // cause finding index -> symptom finding indices
         for c in causeOrder where !rules.rules[c].symptom {
@@ -85,80 +129,50 @@ public enum ReportBuilder {
                 orphanSymptoms.append(si)
             }
         }
+        return (folded, foldedInto, orphanSymptoms)
+    }
 
-        // 3. One draft per (rule, fingerprint), merging its remaining sources. Findings whose
-        //    grouping values agree where both are known share an incident: a traceback that does
-        //    not repeat the deployment name is the same incident as the one that does.
-        var groups: [(rule: Int, values: [String], members: [Int])] = []
-        for (i, f) in kept.enumerated() where !folded.contains(i) && !rules.rules[f.rule].symptom {
-            if let g = groups.firstIndex(where: { $0.rule == f.rule && compatible($0.values, f.groupValues) }) {
-                for (k, v) in f.groupValues.enumerated() where groups[g].values[k].isEmpty { groups[g].values[k] = v }
-                groups[g].members.append(i)
-            } else {
-                groups.append((f.rule, f.groupValues, [i]))
+    /// One source's part of an incident: its findings merged, scored with their signals,
+    /// contrast, versions and intermittency, and the symptoms folded under them.
+    private static func draft(
+        _ indices: [Int], fingerprint fp: String, kept: [RuleFindings], foldedInto: [Int: [Int]], result: ScanResult,
+        rules: CompiledRules
+    ) -> Draft {
+        let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
+        let rule = rules.rules[parts[0].rule]
+        var draft = Draft(
+            findings: merge(parts), rule: rule, fingerprint: fp, confidence: rule.confidence, signals: [],
+            sources: parts.map(\.source))
+        if let first = draft.findings.evidence.first {
+            draft.signals.append(
+                Signal(effect: "+", text: "matched the signature of '\(rule.id)' at \(first.source):\(first.line)"))
+        }
+        draft.signals += draft.findings.signals
+        applyContrast(&draft, parts: parts, result: result, ruleIndex: parts[0].rule)
+        applySignals(&draft, result: result, ruleIndex: parts[0].rule)
+        applyVersions(&draft, result: result)
+        applyIntermittency(&draft, result: result)
+        // Symptoms folded here.
+        var counts: [Int: Int] = [:]
+        for i in indices {
+            for si in foldedInto[i] ?? [] {
+                counts[kept[si].rule, default: 0] += kept[si].occurrences
+                draft.extend(with: kept[si])
             }
         }
-        var drafts: [Draft] = []
-        for group in groups {
-            let indices = group.members
-            let fp = fingerprint(rules.rules[group.rule], group.values)
-            let parts = indices.map { kept[$0] }.sorted { $0.order < $1.order }
-            let rule = rules.rules[parts[0].rule]
-            var draft = Draft(
-                findings: merge(parts), rule: rule, fingerprint: fp, confidence: rule.confidence, signals: [],
-                sources: parts.map(\.source))
-            if let first = draft.findings.evidence.first {
-                draft.signals.append(
-                    Signal(effect: "+", text: "matched the signature of '\(rule.id)' at \(first.source):\(first.line)"))
-            }
-            draft.signals += draft.findings.signals
-            applyContrast(&draft, parts: parts, result: result, ruleIndex: parts[0].rule)
-            applySignals(&draft, result: result, ruleIndex: parts[0].rule)
-            applyVersions(&draft, result: result)
-            applyIntermittency(&draft, result: result)
-            // Symptoms folded here.
-            var counts: [Int: Int] = [:]
-            for i in indices {
-                for si in foldedInto[i] ?? [] {
-                    counts[kept[si].rule, default: 0] += kept[si].occurrences
-                    draft.extend(with: kept[si])
-                }
-            }
-            // Most frequent symptom first, then by rule id: the order `faultline merge` keeps.
-            let ordered = counts.sorted { a, b in
-                a.value != b.value ? a.value > b.value : rules.rules[a.key].id < rules.rules[b.key].id
-            }
-            for (s, count) in ordered {
-                let symptom = rules.rules[s]
-                draft.symptoms.append(
-                    Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))
-                draft.signals.append(
-                    Signal(effect: "+", text: "explains \(count) event(s) of '\(symptom.title)' (\(symptom.id))"))
-                if !symptom.symptom { draft.confidence += 0.05 }
-            }
-            drafts.append(draft)
+        // Most frequent symptom first, then by rule id: the order `faultline merge` keeps.
+        let ordered = counts.sorted { a, b in
+            a.value != b.value ? a.value > b.value : rules.rules[a.key].id < rules.rules[b.key].id
         }
-        drafts.sort(by: rank)
-        let incidents = drafts.enumerated().map { i, d in d.incident(id: "F\(i + 1)") }
-
-        // 4. Unclassified: the template clusters, plus symptoms that no cause explains.
-        var unclassified = result.unclassified
-        for si in orphanSymptoms {
-            let s = kept[si]
-            guard let example = s.evidence.first else { continue }
-            unclassified.append(
-                UnclassifiedCluster(
-                    template: "\(rules.rules[s.rule].title) (symptom rule \(rules.rules[s.rule].id))",
-                    count: s.occurrences, firstSeen: s.firstSeen, lastSeen: s.lastSeen,
-                    example: Evidence(source: example.source, line: example.line, text: Redactor.redact(example.text))))
+        for (s, count) in ordered {
+            let symptom = rules.rules[s]
+            draft.symptoms.append(
+                Symptom(rule: symptom.id, category: symptom.category, title: symptom.title, occurrences: count))
+            draft.signals.append(
+                Signal(effect: "+", text: "explains \(count) event(s) of '\(symptom.title)' (\(symptom.id))"))
+            if !symptom.symptom { draft.confidence += 0.05 }
         }
-        unclassified.sort { $0.count != $1.count ? $0.count > $1.count : $0.template < $1.template }
-        let diagnostics = result.diagnostics.map { d -> Diagnostic in
-            var d = d
-            d.message = Redactor.redact(d.message)
-            return d
-        }
-        return Report(incidents: incidents, unclassified: unclassified, stats: result.stats, diagnostics: diagnostics)
+        return draft
     }
 
     /// A rule that only names a symptom or an ambiguous reading of one: a cause may fold it by
@@ -337,12 +351,6 @@ public enum ReportBuilder {
         d.findings.values["success_ratio"] = "\(total.succeeded)/\(all)"
     }
 
-    private static func rank(_ a: Draft, _ b: Draft) -> Bool {
-        if a.score != b.score { return a.score > b.score }
-        if a.rule.severity != b.rule.severity { return a.rule.severity > b.rule.severity }
-        return a.findings.order < b.findings.order
-    }
-
     fileprivate struct Draft {
         var findings: RuleFindings
         let rule: Rule
@@ -351,8 +359,6 @@ public enum ReportBuilder {
         var signals: [Signal]
         let sources: [String]
         var symptoms: [Symptom] = []
-
-        var score: Double { (min(0.99, max(0.01, confidence)) * 100).rounded() }
 
         /// A folded symptom's time span widens the cause's.
         mutating func extend(with other: RuleFindings) {
@@ -383,64 +389,5 @@ public enum ReportBuilder {
                     Evidence(source: $0.source, line: $0.line, text: Redactor.redact($0.text))
                 })
         }
-    }
-}
-
-/// Fills `{name}` placeholders of rule text with captured values.
-public enum Template {
-    /// Replaces each `{name}` (not preceded by `$`) with its value. `{name|text}` gives literal
-    /// text to use when the value was not found (it may be empty). A plain `{name}` whose value
-    /// was not found becomes `(not in the log)` when `name` is one of `groups`. Other braces
-    /// (code in fix snippets, `${VAR}`) are left as they are.
-    public static func fill(_ text: String, _ values: [String: String], groups: Set<String>) -> String {
-        guard text.contains("{") else { return text }
-        var out = ""
-        var usedEmptyFallback = false
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            if c == "{", out.last != "$", let close = text[i...].firstIndex(of: "}") {
-                let inner = text[text.index(after: i)..<close]
-                let parts = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-                let key = String(parts[0])
-                let isName = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
-                if isName {
-                    if let value = values[key], !value.isEmpty {
-                        out += value
-                        i = text.index(after: close)
-                        continue
-                    }
-                    if parts.count == 2 {
-                        out += parts[1]
-                        if parts[1].isEmpty { usedEmptyFallback = true }
-                        i = text.index(after: close)
-                        continue
-                    }
-                    if groups.contains(key) {
-                        out += "(not in the log)"
-                        i = text.index(after: close)
-                        continue
-                    }
-                }
-            }
-            out.append(c)
-            i = text.index(after: i)
-        }
-        return usedEmptyFallback ? collapseSpaces(out) : out
-    }
-
-    /// Removes the double spaces and the space before `,` or `.` that an empty fallback leaves,
-    /// in prose lines only (lines that start with a space are code and keep their spacing).
-    static func collapseSpaces(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.first != " " else { return String(line) }
-            var out = ""
-            for c in line {
-                if c == " " && out.last == " " { continue }
-                if (c == "," || c == ".") && out.last == " " { out.removeLast() }
-                out.append(c)
-            }
-            return out
-        }.joined(separator: "\n")
     }
 }

@@ -66,6 +66,15 @@ public enum ReportMerger {
 
     // MARK: Incidents
 
+    /// Combines incidents that share a fingerprint, exactly as ``merge(_:)`` combines them across
+    /// shards (a scan uses this for an incident found in several sources). One incident is
+    /// returned unchanged.
+    public static func combine(_ incidents: [Incident]) -> Incident? {
+        guard let first = incidents.first else { return nil }
+        guard incidents.count > 1 else { return first }
+        return incidents.dropFirst().reduce(normalised(first), merged)
+    }
+
     /// An incident that has no counterpart yet, in the form a merge produces: evidence sorted and
     /// capped, symptoms merged by rule, repeats removed from lists.
     private static func normalised(_ incident: Incident) -> Incident {
@@ -143,8 +152,9 @@ public enum ReportMerger {
         return items.filter { seen.insert($0).inserted }
     }
 
-    /// Confidence, then severity (highest first), then first evidence source and line, then fingerprint.
-    private static func rankedBefore(_ a: Incident, _ b: Incident) -> Bool {
+    /// The order of a merged report (a scan ranks the same way): confidence, then severity
+    /// (highest first), then first evidence source and line, then fingerprint.
+    public static func rankedBefore(_ a: Incident, _ b: Incident) -> Bool {
         let ca = confidenceKey(a.confidence)
         let cb = confidenceKey(b.confidence)
         if ca != cb { return ca > cb }
