@@ -48,10 +48,30 @@ public enum RuleLinter {
                     nil, "is generic (confidence \(rule.confidence)) but lists no candidates",
                     hint: "list the likely causes in order, each with what decides it")
             }
+            for problem in unknownValueNames(rule) { warn(nil, problem.message, hint: problem.hint) }
             let patterns =
                 rule.match.patterns + (rule.unless?.patterns ?? []) + (rule.correlate?.contrast?.succeeds ?? [])
                 + rule.signals.map(\.pattern)
             for p in patterns { out += lint(pattern: p, rule: rule, scratch: scratch) }
+        }
+        return out
+    }
+
+    /// `where:` fields and `group_by` names that are neither a standard value (``ValueName``,
+    /// `version.<package>`) nor one of the rule's captures: a test on such a field never holds,
+    /// a grouping on it never groups.
+    static func unknownValueNames(_ rule: Rule) -> [(message: String, hint: String?)] {
+        let known = rule.captureNames
+        var out: [(message: String, hint: String?)] = []
+        let used =
+            (rule.fieldFilter?.spec.map { ("where", $0.field) } ?? []) + rule.groupBy.map { ("group_by", $0) }
+        for (clause, name) in used where !ValueName.isStandard(name) && !known.contains(name) {
+            let hint = RuleLoader.suggestion(for: name, among: Array(ValueName.all) + Array(known))
+            out.append(
+                (
+                    "\(clause) names '\(name)', which is neither a standard value (docs/values.md) nor a capture of the rule",
+                    hint.map { "did you mean '\($0)'?" }
+                ))
         }
         return out
     }

@@ -236,19 +236,19 @@ struct RuleMatcher {
     /// Fields of a JSON log record that hold the values rules test, by value name, in order of
     /// preference (a value the text already gave wins).
     static let recordFields: [(name: String, paths: [String])] = [
-        ("error.code", ["cause.code", "err.code", "error.code", "code", "errorCode", "error_code"]),
+        (ValueName.errorCode, ["cause.code", "err.code", "error.code", "code", "errorCode", "error_code"]),
         (
-            "status",
+            .status,
             [
                 "status", "statusCode", "status_code", "cause.status", "err.status", "err.statusCode", "error.status",
                 "response.status",
             ]
         ),
-        ("error.type", ["cause.type", "err.type", "error.type", "type"]),
-        ("error.message", ["cause.message", "err.message", "error.message"]),
-        ("request_id", ["requestID", "request_id", "requestId", "cause.requestID", "req_id"]),
-        ("model", ["model", "cause.model"]),
-    ]
+        (.errorType, ["cause.type", "err.type", "error.type", "type"]),
+        (.errorMessage, ["cause.message", "err.message", "error.message"]),
+        (.requestID, ["requestID", "request_id", "requestId", "cause.requestID", "req_id"]),
+        (.model, ["model", "cause.model"]),
+    ].map { ($0.0.rawValue, $0.1) }
 
     /// The event's values: extracted from its text, completed from its record's fields; cached
     /// until the next ``prefilter(_:)``.

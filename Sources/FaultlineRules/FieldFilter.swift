@@ -1,3 +1,4 @@
+import FaultlineModel
 import FaultlineText
 
 /// What one field of a `where:` clause must hold.
@@ -160,11 +161,7 @@ public struct FieldFilter: Sendable {
     /// event's text, so a literal of the expected value must occur in that text. Values that are
     /// computed (`retry_count` from tries, `retry_after` from milliseconds), come from other lines
     /// (`version.*`) or from rule captures of unknown provenance yield no literals.
-    static let verbatimFields: Set<String> = [
-        "status", "error.code", "error.type", "error.message", "error.param", "error.inner_code",
-        "content_filter.category", "content_filter.severity", "exception", "request_id", "host", "path",
-        "deployment", "api_version", "model", "stream", "user_agent",
-    ]
+    static let verbatimFields: Set<String> = Set(ValueName.allCases.filter(\.isVerbatim).map(\.rawValue))
 
     /// Literals (3+ bytes) of which at least one must occur in an event's text, matched ASCII
     /// case-insensitively, for ``matches(_:)`` to be able to succeed: `401` for `status: 401`,

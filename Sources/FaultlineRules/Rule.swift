@@ -150,7 +150,7 @@ public struct Rule: Sendable {
     public let origin: RuleOrigin
 
     /// The grouping values used when a rule does not say `group_by`.
-    public static let defaultGroupBy = ["status", "error.code", "host", "deployment"]
+    public static let defaultGroupBy = ValueName.defaultGroupBy.map(\.rawValue)
 
     /// Whether this rule looks at a file with this name (its last path component).
     public func applies(toFileNamed name: String) -> Bool {

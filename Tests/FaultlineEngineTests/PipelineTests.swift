@@ -52,6 +52,19 @@ struct PipelineTests {
         }
     }
 
+    @Test("every value extracted from every sample event has a standard name (ValueName, version.*)")
+    func extractedValuesUseTheVocabulary() {
+        var names: Set<String> = []
+        for file in sampleFiles {
+            let session = ScanSession(rules: compiledShipped)
+            session.explain = .everyEvent
+            session.scan(file)
+            for e in session.explanations { names.formUnion(e.values.keys) }
+        }
+        #expect(names.count > 10)
+        #expect(names.filter { !ValueName.isStandard($0) }.sorted() == [])
+    }
+
     @Test("explain's verdicts agree with scan's findings on every event of every rule example")
     func explainAgreesOnRuleExamples() {
         var events = 0

@@ -2,6 +2,8 @@ import FaultlineModel
 import FaultlineRules
 import Testing
 
+@testable import FaultlineEngine
+
 private let validRule = """
     schema: 1
     id: test-deployment-not-found
@@ -169,6 +171,19 @@ private let validRule = """
         #expect(!filter.matches(["status": "429", "host": "contoso.openai.azure.com"]))
         #expect(!filter.matches(["status": "401", "host": "api.openai.com"]))
         #expect(!filter.matches(["host": "contoso.openai.azure.com"]))
+    }
+
+    @Test func lintNamesAWhereFieldOrGroupByThatIsNoValueName() throws {
+        let (typo, diags) = load("where:\n  stauts: 401\ngroup_by: [status, deploymnet]\n")
+        #expect(diags.isEmpty)
+        let warnings = RuleLinter.lint([try #require(typo)]).map(\.formatted)
+        #expect(warnings.contains { $0.contains("where names 'stauts'") && $0.contains("did you mean 'status'?") })
+        #expect(warnings.contains { $0.contains("group_by names 'deploymnet'") })
+        // Standard names, versions and the rule's own captures are known.
+        let (fine, _) = load(
+            "where:\n  status: 401\n  version.openai: '1.*'\ngroup_by: [status, who]\n",
+            match: "  any: ['Error code: (?<who>401)']")
+        #expect(RuleLinter.unknownValueNames(try #require(fine)).isEmpty)
     }
 
     @Test func aWhereOnlyRuleGetsALiteralPatternForThePrefilter() throws {

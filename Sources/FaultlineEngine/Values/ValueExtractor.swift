@@ -82,13 +82,13 @@ public struct ValueExtractor: Sendable {
         versionGroup = Group(ValuePatterns.versions.compactMap(Self.compile))
         versionGate = LiteralSetScanner(literals: ValuePatterns.versionLiterals.map { Array($0.utf8) })
         hostPatterns = [
-            ValueSpec(key: "host", pattern: ValuePatterns.urlHost, options: .caseless),
-            ValueSpec(key: "host", pattern: ValuePatterns.bareAzureHost, options: .caseless),
+            ValueSpec(name: .host, pattern: ValuePatterns.urlHost, options: .caseless),
+            ValueSpec(name: .host, pattern: ValuePatterns.bareAzureHost, options: .caseless),
         ].compactMap(Self.compile)
-        requestLinePath = Self.compile(ValueSpec(key: "path", pattern: ValuePatterns.requestLinePath))
+        requestLinePath = Self.compile(ValueSpec(name: .path, pattern: ValuePatterns.requestLinePath))
         exceptionAtLineStart = Self.compile(
-            ValueSpec(key: "exception", pattern: ValuePatterns.exceptionAtLineStart, options: .multiline))
-        exceptionInLine = Self.compile(ValueSpec(key: "exception", pattern: ValuePatterns.exceptionInLine))
+            ValueSpec(name: .exception, pattern: ValuePatterns.exceptionAtLineStart, options: .multiline))
+        exceptionInLine = Self.compile(ValueSpec(name: .exception, pattern: ValuePatterns.exceptionInLine))
     }
 
     /// Number of patterns that compiled (for tests: every table entry must compile).
@@ -295,12 +295,8 @@ extension ValueExtractor {
     /// The value names the extractor can produce; a rule may quote any of them as `{name}`, and a
     /// rule's `where:` may test them. Package versions are named `version.<package>`
     /// (``standardPrefixes``). Sources are listed in `docs/values.md`.
-    public static let standardNames: Set<String> = [
-        "status", "error.code", "error.type", "error.message", "error.param", "error.inner_code",
-        "content_filter.category", "content_filter.severity", "exception", "request_id", "host", "path",
-        "deployment", "api_version", "model", "stream", "retry_count", "retry_after", "user_agent",
-    ]
+    public static let standardNames: Set<String> = ValueName.all
 
     /// Prefixes of value names that are standard whatever follows (`version.Azure.AI.OpenAI`).
-    public static let standardPrefixes: Set<String> = ["version."]
+    public static let standardPrefixes: Set<String> = [ValueName.versionPrefix]
 }

@@ -1,3 +1,4 @@
+import FaultlineModel
 import FaultlineRegex
 
 /// How the values found by several patterns for one key are combined.
@@ -38,6 +39,7 @@ enum ValueCheck: Sendable {
 
 /// One extraction pattern: `pattern` captures the value in the group named `v`.
 struct ValueSpec: Sendable {
+    /// The value's name (``ValueName``), or for version patterns the package name.
     let key: String
     let pattern: String
     var options: RegexOptions = []
@@ -45,6 +47,27 @@ struct ValueSpec: Sendable {
     var check: ValueCheck = .any
     /// Version patterns with a `p` group: prepended to the captured package name.
     var packagePrefix: String = ""
+
+    /// A version pattern: `key` names the package (or is empty when a `p` group does).
+    init(
+        key: String, pattern: String, options: RegexOptions = [], transform: ValueTransform = .verbatim,
+        check: ValueCheck = .any, packagePrefix: String = ""
+    ) {
+        self.key = key
+        self.pattern = pattern
+        self.options = options
+        self.transform = transform
+        self.check = check
+        self.packagePrefix = packagePrefix
+    }
+
+    /// An event-value pattern for the standard value `name`.
+    init(
+        name: ValueName, pattern: String, options: RegexOptions = [], transform: ValueTransform = .verbatim,
+        check: ValueCheck = .any
+    ) {
+        self.init(key: name.rawValue, pattern: pattern, options: options, transform: transform, check: check)
+    }
 }
 
 /// The constant pattern tables behind ``ValueExtractor``.
@@ -65,143 +88,143 @@ enum ValuePatterns {
     /// The event patterns, except `host` and `exception`, which have their own logic.
     static let event: [ValueSpec] = [
         // MARK: status
-        ValueSpec(key: "status", pattern: #"\berror code:?\s"# + statusCode, options: .caseless),
+        ValueSpec(name: .status, pattern: #"\berror code:?\s"# + statusCode, options: .caseless),
         ValueSpec(
-            key: "status",
+            name: .status,
             pattern:
                 #"(?<![\w-])['"]?(?:status|statuscode|status_code|http_status|http_status_code|response_code)['"]?\s{0,3}[:=]\s{0,3}['"]?"#
                 + statusCode,
             options: .caseless),
-        ValueSpec(key: "status", pattern: #"\bHTTP "# + statusCode + #"(?=\s?[(:-])"#),
-        ValueSpec(key: "status", pattern: #"\bHTTP/[0-9](?:\.[0-9])?"?\s"# + statusCode),
-        ValueSpec(key: "status", pattern: #"\b"# + statusCode + #" status code\b"#, options: .caseless),
-        ValueSpec(key: "status", pattern: #"\bstatus code:?\s"# + statusCode, options: .caseless),
-        ValueSpec(key: "status", pattern: #"\bHTTP status(?: error| code)?:?\s"# + statusCode, options: .caseless),
-        ValueSpec(key: "status", pattern: #"does not indicate success:\s"# + statusCode),
-        ValueSpec(key: "status", pattern: #"\b(?:Error response|Response) \[[^\]\s]{1,80}\] "# + statusCode),
-        ValueSpec(key: "status", pattern: #"\b(?:Client|Server) error '"# + statusCode + " "),
-        ValueSpec(key: "status", pattern: #"\bError: "# + statusCode + #" (?=[A-Z])"#),
-        ValueSpec(key: "status", pattern: #"\bHTTP Response: \S{1,10} \S{1,2000} "?"# + statusCode + " "),
+        ValueSpec(name: .status, pattern: #"\bHTTP "# + statusCode + #"(?=\s?[(:-])"#),
+        ValueSpec(name: .status, pattern: #"\bHTTP/[0-9](?:\.[0-9])?"?\s"# + statusCode),
+        ValueSpec(name: .status, pattern: #"\b"# + statusCode + #" status code\b"#, options: .caseless),
+        ValueSpec(name: .status, pattern: #"\bstatus code:?\s"# + statusCode, options: .caseless),
+        ValueSpec(name: .status, pattern: #"\bHTTP status(?: error| code)?:?\s"# + statusCode, options: .caseless),
+        ValueSpec(name: .status, pattern: #"does not indicate success:\s"# + statusCode),
+        ValueSpec(name: .status, pattern: #"\b(?:Error response|Response) \[[^\]\s]{1,80}\] "# + statusCode),
+        ValueSpec(name: .status, pattern: #"\b(?:Client|Server) error '"# + statusCode + " "),
+        ValueSpec(name: .status, pattern: #"\bError: "# + statusCode + #" (?=[A-Z])"#),
+        ValueSpec(name: .status, pattern: #"\bHTTP Response: \S{1,10} \S{1,2000} "?"# + statusCode + " "),
 
         // MARK: error.code
         ValueSpec(
-            key: "error.code",
+            name: .errorCode,
             pattern: #"(?<![\w.-])['"]?code['"]?\s{0,3}[:=]\s{0,3}['"](?<v>[A-Za-z0-9][\w.-]{0,79})['"]"#,
             options: .caseless, check: .notPlaceholder),
         ValueSpec(
-            key: "error.code", pattern: #"['"]code['"]\s{0,3}:\s{0,3}(?<v>[2-5][0-9][0-9])(?![0-9])"#,
+            name: .errorCode, pattern: #"['"]code['"]\s{0,3}:\s{0,3}(?<v>[2-5][0-9][0-9])(?![0-9])"#,
             options: .caseless),
         ValueSpec(
-            key: "error.code",
+            name: .errorCode,
             pattern: #"(?<![\w-])['"]?error_?code['"]?\s{0,3}[:=][ \t]{0,3}['"]?(?<v>[A-Za-z0-9][\w.-]{0,79})"#,
             options: .caseless, check: .notPlaceholder),
-        ValueSpec(key: "error.code", pattern: #"\bHTTP [2-5][0-9][0-9] \((?:[\w.-]*:\s?)?(?<v>[\w.-]{1,80})\)"#),
+        ValueSpec(name: .errorCode, pattern: #"\bHTTP [2-5][0-9][0-9] \((?:[\w.-]*:\s?)?(?<v>[\w.-]{1,80})\)"#),
 
         // MARK: error.message
         // openai-python 0.x: error_message='…' (or "…" when the text holds ')
-        ValueSpec(key: "error.message", pattern: #"\berror_message='(?<v>(?:[^'\\\r\n]++|\\.)++)'"#),
-        ValueSpec(key: "error.message", pattern: #"\berror_message="(?<v>(?:[^"\\\r\n]++|\\.)++)""#),
+        ValueSpec(name: .errorMessage, pattern: #"\berror_message='(?<v>(?:[^'\\\r\n]++|\\.)++)'"#),
+        ValueSpec(name: .errorMessage, pattern: #"\berror_message="(?<v>(?:[^"\\\r\n]++|\\.)++)""#),
         // OpenAI .NET / System.ClientModel: HTTP 429 (429), a blank line, then the message
         ValueSpec(
-            key: "error.message",
+            name: .errorMessage,
             pattern: #"\bHTTP [2-5][0-9][0-9] \([^)\r\n]{0,100}\)[ \t]*\r?\n[ \t]*\r?\n[ \t]*(?<v>[^\s][^\r\n]{0,999})"#
         ),
         // openai-node: `Error: 500 The server had an error…`, `AuthenticationError: 401 Incorrect API key…`
-        ValueSpec(key: "error.message", pattern: #"\b[A-Za-z]{0,40}Error: [2-5][0-9][0-9] (?<v>[A-Z][^\r\n]{0,999})"#),
+        ValueSpec(name: .errorMessage, pattern: #"\b[A-Za-z]{0,40}Error: [2-5][0-9][0-9] (?<v>[A-Z][^\r\n]{0,999})"#),
 
         // MARK: error.param
         ValueSpec(
-            key: "error.param", pattern: #"\berror_param=['"]?(?<v>[A-Za-z_][\w.-]{0,79})"#, check: .notPlaceholder),
+            name: .errorParam, pattern: #"\berror_param=['"]?(?<v>[A-Za-z_][\w.-]{0,79})"#, check: .notPlaceholder),
 
         // MARK: user_agent
         ValueSpec(
-            key: "user_agent",
+            name: .userAgent,
             pattern: #"(?<![\w-])['"]?user-agent['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[^\s'"\\][^\r\n'"\\]{0,299})"#,
             options: .caseless, transform: .trimmed),
 
         // MARK: error.type
         ValueSpec(
-            key: "error.type",
+            name: .errorType,
             pattern:
                 #"(?<![\w-])['"]?(?:type|error_type)['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[a-z][a-z_]{1,60}(?:_error|_quota|_exceeded))\b"#,
             options: .caseless),
-        ValueSpec(key: "error.type", pattern: #"\bHTTP [2-5][0-9][0-9] \((?<v>[\w.-]{1,80}):\s?[\w.-]{1,80}\)"#),
+        ValueSpec(name: .errorType, pattern: #"\bHTTP [2-5][0-9][0-9] \((?<v>[\w.-]{1,80}):\s?[\w.-]{1,80}\)"#),
 
         // MARK: deployment (priority order)
         // Case-sensitive: RBAC data actions spell `Microsoft.CognitiveServices/accounts/OpenAI/deployments/…`.
-        ValueSpec(key: "deployment", pattern: #"/openai/deployments/(?<v>[\w.-]{1,100})"#),
+        ValueSpec(name: .deployment, pattern: #"/openai/deployments/(?<v>[\w.-]{1,100})"#),
         ValueSpec(
-            key: "deployment",
+            name: .deployment,
             pattern:
                 #"(?<![\w-])['"]?(?:deployment_id|deployment_name|azure_deployment|deploymentname|deployment-name)['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[\w.-]{1,100})"#,
             options: .caseless, check: .notPlaceholder),
         ValueSpec(
-            key: "deployment", pattern: #"\bdeployment:[ \t]{0,3}['"]?(?<v>[\w.-]{1,100})"#, options: .caseless,
+            name: .deployment, pattern: #"\bdeployment:[ \t]{0,3}['"]?(?<v>[\w.-]{1,100})"#, options: .caseless,
             check: .notPlaceholder),
-        ValueSpec(key: "deployment", pattern: #"\bdeployment '(?<v>[\w.-]{1,100})'"#, options: .caseless),
+        ValueSpec(name: .deployment, pattern: #"\bdeployment '(?<v>[\w.-]{1,100})'"#, options: .caseless),
         ValueSpec(
-            key: "deployment", pattern: #"(?<![\w-])['"]?model['"]?\s{0,3}[:=]\s{0,3}['"]?azure/(?<v>[\w.-]{1,100})"#,
+            name: .deployment, pattern: #"(?<![\w-])['"]?model['"]?\s{0,3}[:=]\s{0,3}['"]?azure/(?<v>[\w.-]{1,100})"#,
             options: .caseless),
 
         // MARK: api_version
         ValueSpec(
-            key: "api_version",
+            name: .apiVersion,
             pattern:
                 #"(?<![A-Za-z0-9])['"]?api[-_ ]?version['"]?(?:\s{0,3}[:=]\s{0,3}|\s{1,3})['"]?(?<v>[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-preview)?|v1|preview|latest)(?![\w-])"#,
             options: .caseless),
 
         // MARK: model
         ValueSpec(
-            key: "model",
+            name: .model,
             pattern: #"(?<![\w-])['"]?model(?:_name)?['"]?\s{0,3}[:=]\s{0,3}(?<q>['"]?)(?<v>\w[\w./:-]{0,100})"#,
             options: .caseless, check: .modelName),
-        ValueSpec(key: "model", pattern: #"\bmodel[ _]group\s?=\s?(?<v>\w[\w./:-]{0,100})"#, options: .caseless),
-        ValueSpec(key: "model", pattern: #"\bThe model [`'"](?<v>\w[\w./:-]{0,100})[`'"] does not exist"#),
+        ValueSpec(name: .model, pattern: #"\bmodel[ _]group\s?=\s?(?<v>\w[\w./:-]{0,100})"#, options: .caseless),
+        ValueSpec(name: .model, pattern: #"\bThe model [`'"](?<v>\w[\w./:-]{0,100})[`'"] does not exist"#),
 
         // MARK: retry_count (maximum)
-        ValueSpec(key: "retry_count", pattern: #"\bRetried:?\s(?<v>[0-9]{1,4})\s?times?\b"#, options: .caseless),
+        ValueSpec(name: .retryCount, pattern: #"\bRetried:?\s(?<v>[0-9]{1,4})\s?times?\b"#, options: .caseless),
         ValueSpec(
-            key: "retry_count", pattern: #"\bx-ms-retry-count['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[0-9]{1,4})"#,
+            name: .retryCount, pattern: #"\bx-ms-retry-count['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[0-9]{1,4})"#,
             options: .caseless),
-        ValueSpec(key: "retry_count", pattern: #"\bretry attempt\s?#?(?<v>[0-9]{1,4})\b"#, options: .caseless),
+        ValueSpec(name: .retryCount, pattern: #"\bretry attempt\s?#?(?<v>[0-9]{1,4})\b"#, options: .caseless),
         ValueSpec(
-            key: "retry_count", pattern: #"\bRetrying request\b[^\n]{0,200}?\(attempt (?<v>[0-9]{1,4})"#,
+            name: .retryCount, pattern: #"\bRetrying request\b[^\n]{0,200}?\(attempt (?<v>[0-9]{1,4})"#,
             options: .caseless),
         ValueSpec(
-            key: "retry_count", pattern: #"\bRetry failed after (?<v>[0-9]{1,4}) tries"#, options: .caseless,
+            name: .retryCount, pattern: #"\bRetry failed after (?<v>[0-9]{1,4}) tries"#, options: .caseless,
             transform: .triesToRetries),
 
         // MARK: retry_after
         ValueSpec(
-            key: "retry_after",
+            name: .retryAfter,
             pattern:
                 #"(?<![\w-])['"]?retry-after['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[0-9]{1,6}(?:\.[0-9]{1,3})?)(?![\w.])"#,
             options: .caseless),
         ValueSpec(
-            key: "retry_after",
+            name: .retryAfter,
             pattern: #"(?<![\w-])['"]?retry-after-ms['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>[0-9]{1,9})(?![\w.])"#,
             options: .caseless, transform: .millisecondsToSeconds),
         ValueSpec(
-            key: "retry_after", pattern: #"\bretry after (?<v>[0-9]{1,6}) ?(?:seconds?|secs?|s)\b"#, options: .caseless),
+            name: .retryAfter, pattern: #"\bretry after (?<v>[0-9]{1,6}) ?(?:seconds?|secs?|s)\b"#, options: .caseless),
         ValueSpec(
-            key: "retry_after", pattern: #"\btry again in (?<v>[0-9]{1,6}(?:\.[0-9]{1,3})?) ?(?:seconds?|secs?|s)\b"#,
+            name: .retryAfter, pattern: #"\btry again in (?<v>[0-9]{1,6}(?:\.[0-9]{1,3})?) ?(?:seconds?|secs?|s)\b"#,
             options: .caseless),
         ValueSpec(
-            key: "retry_after", pattern: #"\btry again in (?<v>[0-9]{1,9}) ?ms\b"#, options: .caseless,
+            name: .retryAfter, pattern: #"\btry again in (?<v>[0-9]{1,9}) ?ms\b"#, options: .caseless,
             transform: .millisecondsToSeconds),
-        ValueSpec(key: "retry_after", pattern: #"\bRetry-After found, value (?<v>[0-9]{1,6})\b"#, options: .caseless),
+        ValueSpec(name: .retryAfter, pattern: #"\bRetry-After found, value (?<v>[0-9]{1,6})\b"#, options: .caseless),
 
         // MARK: request_id
         ValueSpec(
-            key: "request_id",
+            name: .requestID,
             pattern:
                 #"(?<![\w-])['"]?(?:x-request-id|apim-request-id|x-ms-client-request-id|x-ms-request-id|request[-_ ]?id|activityid)['"]?(?:\s{0,3}[:=]\s{0,3}|\s)['"]?(?<v>(?=[\w.-]{0,99}[0-9])[A-Za-z0-9][\w.-]{5,99})"#,
             options: .caseless),
-        ValueSpec(key: "request_id", pattern: #"\b(?:Error response|Response|Request) \[(?<v>[0-9A-Fa-f-]{8,64})\]"#),
+        ValueSpec(name: .requestID, pattern: #"\b(?:Error response|Response|Request) \[(?<v>[0-9A-Fa-f-]{8,64})\]"#),
 
         // MARK: stream
         ValueSpec(
-            key: "stream", pattern: #"(?<![\w-])['"]?stream['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>true|false)\b"#,
+            name: .stream, pattern: #"(?<![\w-])['"]?stream['"]?\s{0,3}[:=]\s{0,3}['"]?(?<v>true|false)\b"#,
             options: .caseless, transform: .lowercased),
     ]
 
