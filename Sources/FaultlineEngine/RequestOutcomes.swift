@@ -3,23 +3,34 @@ import FaultlineRegex
 
 /// Requests to one operation (host and path, without the query) seen in one source.
 public struct OperationKey: Hashable, Sendable {
+    /// The request URL without its query (`https://host/openai/deployments/x/chat/completions`).
     public let operation: String
+    /// The source name the requests were logged in.
     public let source: String
 }
 
 /// How requests to one operation ended in one source.
 public struct Outcomes: Sendable, Hashable {
+    /// Requests that ended with a 2xx or 3xx status.
     public var succeeded = 0
+    /// Requests that ended with a status of 400 or more.
     public var failed = 0
     /// Failures per HTTP status.
     public var failedByStatus: [Int: Int] = [:]
+    /// The timestamp of the earliest request event that had one, as written.
     public var firstSeen: String?
+    /// The timestamp of the latest request event that had one, as written.
     public var lastSeen: String?
-    /// Words of the log prefix (runner, pod, thread, logger) present on every succeeding /
-    /// failing request line, and on any of them: what differs between the two kinds.
+    /// Words of the log prefix (runner, pod, thread, logger) present on every succeeding request
+    /// line; nil before the first. Set against ``failAny``, it shows what differs between the kinds.
     public var okCommon: Set<String>?
+    /// Words of the log prefix present on any succeeding request line (no more are added once
+    /// it holds 256 or more).
     public var okAny: Set<String> = []
+    /// Words of the log prefix present on every failing request line; nil before the first.
     public var failCommon: Set<String>?
+    /// Words of the log prefix present on any failing request line (no more are added once
+    /// it holds 256 or more).
     public var failAny: Set<String> = []
 
     mutating func add(status: Int, words: Set<String>) {

@@ -86,22 +86,36 @@ public enum RuleTester {
 
     /// One example that did not behave as declared.
     public struct Failure: Sendable, CustomStringConvertible {
+        /// The id of the rule whose example failed.
         public let rule: String
+        /// Where the example is written in the rule file.
         public let location: SourceLocation
+        /// The wrapper or reading it failed in (only the first failing one is recorded).
         public let variant: Variant
+        /// What went wrong: no match, the evidence at another line, a value that differs, or a match
+        /// where none was expected.
         public let message: String
+        /// `file:line:col: rule [variant]: message`.
         public var description: String { "\(location): \(rule) [\(variant.rawValue)]: \(message)" }
     }
 
     /// Per-rule outcome.
     public struct RuleResult: Sendable {
+        /// The rule's id.
         public let rule: String
+        /// The rule file, as shown in messages.
         public let file: String
+        /// Match examples that passed in every variant.
         public var matchPassed = 0
+        /// Match examples replayed.
         public var matchTotal = 0
+        /// No-match examples on which the rule found nothing in every variant.
         public var noMatchPassed = 0
+        /// No-match examples replayed.
         public var noMatchTotal = 0
+        /// Each failing example, with the first variant it failed in, in example order.
         public var failures: [Failure] = []
+        /// `true` when no example failed.
         public var passed: Bool { failures.isEmpty }
         /// Other rules' examples (match or no_match) this rule also matches, by that rule's id:
         /// overlaps that surface when every example is checked against every rule.
@@ -109,16 +123,20 @@ public enum RuleTester {
         /// This rule's match examples on which another rule, of another category, ranks first in
         /// the report (a specific rule should outrank a generic one).
         public var outranked: [(example: SourceLocation, by: String)] = []
-        /// Known gaps (`known_false_negative` / `known_false_positive`) still open, and those that
-        /// no longer reproduce (to be turned into ordinary examples).
+        /// Known gaps (`known_false_negative` / `known_false_positive`) that still reproduce
+        /// (replayed plain).
         public var gapsOpen: [KnownGap] = []
+        /// Known gaps that no longer reproduce (to be turned into ordinary examples).
         public var gapsClosed: [KnownGap] = []
 
-        /// True positives, false negatives, false positives, true negatives over this rule's own
-        /// examples (every variant must pass for an example to count as passed).
+        /// True positives over this rule's own examples: match examples that passed in every
+        /// variant (every variant must pass for an example to count as passed).
         public var truePositives: Int { matchPassed }
+        /// False negatives: match examples that failed in some variant.
         public var falseNegatives: Int { matchTotal - matchPassed }
+        /// False positives: no-match examples the rule matched in some variant.
         public var falsePositives: Int { noMatchTotal - noMatchPassed }
+        /// True negatives: no-match examples on which the rule found nothing in every variant.
         public var trueNegatives: Int { noMatchPassed }
     }
 

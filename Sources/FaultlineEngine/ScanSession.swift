@@ -20,7 +20,9 @@ public enum ExplainTarget: Sendable, Equatable {
 /// Entry points: ``scan(_:name:)`` for bytes (`FileScan.swift` adds files, walks and archives).
 /// Not thread-safe: one session per worker.
 public final class ScanSession: EventSink {
+    /// The rules this session matches, shared with other sessions.
     public let rules: CompiledRules
+    /// The settings every input of this session is read and scanned with.
     public let options: ScanOptions
     var matcher: RuleMatcher
     private var sequences = SequenceMemory()
@@ -52,9 +54,14 @@ public final class ScanSession: EventSink {
     /// Lines read from the last scanned source.
     public internal(set) var lastSourceLines = 0
 
-    /// - Parameter orderBase: the first number this session gives its findings; sessions that
-    ///   scan disjoint inputs in parallel use distinct, increasing bases so their combined result
-    ///   orders findings as one session reading the inputs in order would.
+    /// Creates a session that has read nothing yet.
+    ///
+    /// - Parameters:
+    ///   - rules: the compiled rules to match.
+    ///   - options: how inputs are read and what is kept.
+    ///   - orderBase: the first number this session gives its findings; sessions that
+    ///     scan disjoint inputs in parallel use distinct, increasing bases so their combined result
+    ///     orders findings as one session reading the inputs in order would.
     public init(rules: CompiledRules, options: ScanOptions = ScanOptions(), orderBase: Int = 0) {
         self.order = orderBase
         self.rules = rules
@@ -108,6 +115,9 @@ public final class ScanSession: EventSink {
 
     // MARK: EventSink
 
+    /// Starts the next source: what follows is recorded under `source`, sequences forget the
+    /// previous source's events (the cross-file memory stays) and the version-banner budget starts
+    /// over.
     public func begin(source: String) {
         currentSource = source
         versions.begin()
@@ -115,6 +125,9 @@ public final class ScanSession: EventSink {
         matcher.begin(source: source)
     }
 
+    /// Matches one event against the rules and records what it finds: findings, signals, request
+    /// outcomes and versions, or an unclassified error; returns ``SinkAction/stop`` once
+    /// ``isStopped``.
     public func event(_ event: borrowing EventView) -> SinkAction {
         sequences.next()
         let builtins = matcher.prefilter(event)

@@ -29,6 +29,7 @@ public final class EventCallback: EventSink {
     /// A sink calling `body` for each event.
     public init(_ body: @escaping (borrowing EventView) -> Void) { self.body = body }
 
+    /// Calls `body` with the event and returns ``SinkAction/proceed``.
     public func event(_ event: borrowing EventView) -> SinkAction {
         body(event)
         return .proceed

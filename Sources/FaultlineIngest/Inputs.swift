@@ -200,6 +200,20 @@ public enum InputWalker {
     }
 }
 
+/// Bytes and lines read from one input (bytes after decompression; lines over every member).
+public struct ReadStats: Sendable, Hashable {
+    /// Bytes read, after decompression.
+    public var bytes = 0
+    /// Lines read, over every member.
+    public var lines = 0
+
+    /// Counts of `bytes` and `lines`.
+    public init(bytes: Int = 0, lines: Int = 0) {
+        self.bytes = bytes
+        self.lines = lines
+    }
+}
+
 /// Opens and reads one input.
 ///
 /// An input is read as one or more *members*, each with its own source name and line numbers:
@@ -222,18 +236,6 @@ public enum InputWalker {
 /// other members and inputs are still read. Encrypted zip members and unsupported compression
 /// methods are skipped with a note; so are binary members (NUL in the first 8 KiB and not UTF-16),
 /// as for walked files. stdin is read as plain text (archives are not detected on stdin).
-/// Bytes and lines read from one input (bytes after decompression; lines over every member).
-public struct ReadStats: Sendable, Hashable {
-    public var bytes = 0
-    public var lines = 0
-
-    /// Counts of `bytes` and `lines`.
-    public init(bytes: Int = 0, lines: Int = 0) {
-        self.bytes = bytes
-        self.lines = lines
-    }
-}
-
 public enum InputOpener {
     /// How many leading bytes of a walked file are inspected for a NUL byte.
     public static let binarySniffBytes = 8192

@@ -95,6 +95,7 @@ public final class MemorySource: ByteSource {
     /// A source over the UTF-8 bytes of `text`.
     public convenience init(_ text: String) { self.init(Array(text.utf8)) }
 
+    /// Copies the next bytes, at most `count`, to `p` and returns how many; 0 once all are read.
     public func read(into p: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         let n = min(count, bytes.count - offset)
         guard n > 0 else { return 0 }

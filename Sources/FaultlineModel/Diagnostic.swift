@@ -19,9 +19,11 @@ public struct Diagnostic: Codable, Sendable, Hashable {
             }
         }
 
+        /// Orders levels by how much they affect the run: `note < warning < error`.
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
     }
 
+    /// How the diagnostic affects the run.
     public var severity: Level
     /// The file (or `<stdin>`, or `archive.zip!path`) the diagnostic is about, if any.
     public var source: String?
@@ -29,10 +31,12 @@ public struct Diagnostic: Codable, Sendable, Hashable {
     public var line: Int?
     /// 1-based column, if known.
     public var column: Int?
+    /// What happened, in plain words, without the location (``formatted`` adds it).
     public var message: String
     /// An optional suggestion on how to fix it.
     public var hint: String?
 
+    /// Creates a diagnostic; only its level and message are required.
     public init(
         severity: Level, source: String? = nil, line: Int? = nil, column: Int? = nil, message: String,
         hint: String? = nil
@@ -63,6 +67,8 @@ public struct Diagnostic: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey { case severity, source, line, column, message, hint }
 
+    /// Encodes the JSON form (`docs/json.md`): `source` and `line` always, `null` when unknown;
+    /// `column` and `hint` only when present.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(severity, forKey: .severity)

@@ -73,6 +73,7 @@ public struct Explanation: Sendable {
 
     /// One rule's verdict on the event.
     public struct Verdict: Sendable {
+        /// The rule's id.
         public let rule: String
         /// `true` when the scan records a finding of this rule for the event.
         public let matched: Bool
@@ -105,10 +106,15 @@ public struct Explanation: Sendable {
         self.verdicts = verdicts
     }
 
+    /// The source name of the event: a path, `<stdin>`, or `archive.zip!inner/path`.
     public let source: String
+    /// The 1-based line number of the event's first line in ``source``.
     public let firstLine: Int
+    /// The 1-based line number of the event's last line in ``source``.
     public let lastLine: Int
+    /// The level the event declares for itself; nil when it declares none.
     public let level: LogLevel?
+    /// The timestamp of the event's first line as written; nil when it has none.
     public let timestamp: String?
     /// The event's lines as rules read them (number, text), redacted.
     public let lines: [(number: Int, text: String)]

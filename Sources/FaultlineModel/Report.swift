@@ -7,6 +7,8 @@ public struct Evidence: Codable, Sendable, Hashable {
     /// The line's original text (wrappers kept), redacted, shown with U+FFFD for invalid UTF-8.
     public var text: String
 
+    /// Creates evidence from a source name, a 1-based line number and the line's text (redacted by
+    /// the caller).
     public init(source: String, line: Int, text: String) {
         self.source = source
         self.line = line
@@ -16,10 +18,12 @@ public struct Evidence: Codable, Sendable, Hashable {
 
 /// A possible cause of an ambiguous symptom, with what would decide it.
 public struct Candidate: Codable, Sendable, Hashable {
+    /// The cause this candidate stands for.
     public var category: Category
     /// What to look at to confirm or rule out this cause.
     public var why: String
 
+    /// Creates a candidate from its category and what decides it.
     public init(category: Category, why: String) {
         self.category = category
         self.why = why
@@ -28,9 +32,12 @@ public struct Candidate: Codable, Sendable, Hashable {
 
 /// A reason the confidence of an incident went up (`+`) or down (`-`).
 public struct Signal: Codable, Sendable, Hashable {
+    /// `+` when the reason raised the confidence, `-` when it lowered it.
     public var effect: String
+    /// The reason in plain words, redacted; a reason seen at a place names its `source:line`.
     public var text: String
 
+    /// Creates a reason from its effect (`+` or `-`) and its text.
     public init(effect: String, text: String) {
         self.effect = effect
         self.text = text
@@ -39,11 +46,16 @@ public struct Signal: Codable, Sendable, Hashable {
 
 /// A symptom folded under the incident that explains it.
 public struct Symptom: Codable, Sendable, Hashable {
+    /// The id of the symptom's rule.
     public var rule: String
+    /// The category of the symptom's rule.
     public var category: Category
+    /// The title of the symptom's rule.
     public var title: String
+    /// How many events of that rule folded under this incident, over all its sources.
     public var occurrences: Int
 
+    /// Creates a folded symptom from its rule's id, category and title and its event count.
     public init(rule: String, category: Category, title: String, occurrences: Int) {
         self.rule = rule
         self.category = category
@@ -61,20 +73,25 @@ public struct Incident: Codable, Sendable, Hashable {
     /// Stable semantic fingerprint: a hash of the rule, the category and the grouping values
     /// (status, provider error code, host, deployment, …), the same across runs and machines.
     public var fingerprint: String
+    /// The category of the rule that found it.
     public var category: Category
+    /// The severity the rule declares.
     public var severity: Severity
     /// 0 to 1: how sure faultline is that this is the cause.
     public var confidence: Double
+    /// The rule's title, which names the cause.
     public var title: String
     /// The cause in plain words, with the concrete values found substituted.
     public var cause: String
     /// Ordered fix steps.
     public var fix: [String]
+    /// The rule's reference URLs (upstream issues, documentation, the fix).
     public var references: [String]
     /// How many events this incident was seen in (its own matches, not its folded symptoms).
     public var occurrences: Int
     /// Timestamps as the log wrote them, where the log gives them.
     public var firstSeen: String?
+    /// The timestamp of the latest event that had one (its own or a folded symptom's), as written.
     public var lastSeen: String?
     /// Values captured by the rule's patterns (`deployment`, `host`, `variable`, …), redacted.
     public var values: [String: String]
@@ -87,6 +104,8 @@ public struct Incident: Codable, Sendable, Hashable {
     /// Proof, capped; the first entries are the most telling.
     public var evidence: [Evidence]
 
+    /// Creates an incident (the engine builds them; `faultline merge` combines them). The fingerprint
+    /// and the lists of values, candidates, signals and folded symptoms default to empty.
     public init(
         id: String, rule: String, fingerprint: String = "", category: Category, severity: Severity, confidence: Double,
         title: String,
@@ -127,12 +146,16 @@ public struct UnclassifiedCluster: Codable, Sendable, Hashable {
     /// The message with its variable parts (ids, numbers, paths) replaced by `<*>`; status codes
     /// and provider error codes are kept, so a 401 and a 429 never share a template.
     public var template: String
+    /// How many error events share the template.
     public var count: Int
+    /// The timestamp of the earliest event that had one, as written; nil when none had one.
     public var firstSeen: String?
+    /// The timestamp of the latest event that had one, as written; nil when none had one.
     public var lastSeen: String?
     /// One example, redacted.
     public var example: Evidence
 
+    /// Creates a cluster from its template, count, time span and example.
     public init(template: String, count: Int, firstSeen: String?, lastSeen: String?, example: Evidence) {
         self.template = template
         self.count = count
@@ -151,11 +174,16 @@ public struct UnclassifiedCluster: Codable, Sendable, Hashable {
 
 /// Counters of what a scan read.
 public struct ScanStats: Codable, Sendable, Hashable {
+    /// Inputs read: a file, stdin or an archive counts once, however many members it holds.
     public var files: Int
+    /// Lines read over every member of every input.
     public var lines: Int
+    /// Events assembled (a traceback with the line that announced it is one event).
     public var events: Int
+    /// Bytes read, after decompression for gzip files and archive members.
     public var bytes: Int
 
+    /// Creates counters, all zero unless given.
     public init(files: Int = 0, lines: Int = 0, events: Int = 0, bytes: Int = 0) {
         self.files = files
         self.lines = lines
@@ -172,9 +200,12 @@ public struct Report: Codable, Sendable, Hashable {
     public var incidents: [Incident]
     /// Error events no rule explains, most frequent first.
     public var unclassified: [UnclassifiedCluster]
+    /// What the scan read.
     public var stats: ScanStats
+    /// Problems met during the run (rules, inputs, reading), in the order they arose, redacted.
     public var diagnostics: [Diagnostic]
 
+    /// Creates a report; `version` is the JSON schema version, 1 unless given.
     public init(
         version: Int = 1, incidents: [Incident], unclassified: [UnclassifiedCluster] = [], stats: ScanStats,
         diagnostics: [Diagnostic]

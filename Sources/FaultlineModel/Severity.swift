@@ -13,6 +13,7 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders severities: `info < warning < error < critical`.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
@@ -31,5 +32,6 @@ public enum LogLevel: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders levels from `trace` (least) to `critical` (most).
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rank < rhs.rank }
 }

@@ -32,6 +32,7 @@ public enum GitHubAnnotationsRenderer {
         /// GitHub's documented limits: 10 per level per step, 50 per job.
         public static let github = Limits(perLevel: 10, perJob: 50)
 
+        /// Creates limits of `perLevel` annotations per level and step and `perJob` in all.
         public init(perLevel: Int, perJob: Int) {
             self.perLevel = perLevel
             self.perJob = perJob

@@ -12,6 +12,7 @@
 /// BEL or `ESC \`), nF sequences (`ESC` intermediates 0x20–0x2F then one final byte) and the
 /// remaining two-byte `ESC x` sequences. An unterminated sequence at the end is dropped.
 public enum ANSI {
+    /// The escape byte (0x1B) that starts every sequence.
     public static let esc: UInt8 = 0x1B
 
     /// The index after the escape sequence that starts with the ESC at `p[i]` (at most `n`).

@@ -19,21 +19,27 @@
 
 /// ASCII byte classes and case folding. Non-ASCII bytes belong to no class and fold to themselves.
 public enum ASCII {
+    /// An ASCII digit, `0`–`9`.
     @inlinable @inline(__always)
     public static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
 
+    /// An ASCII uppercase letter, `A`–`Z`.
     @inlinable @inline(__always)
     public static func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
 
+    /// An ASCII lowercase letter, `a`–`z`.
     @inlinable @inline(__always)
     public static func isLower(_ b: UInt8) -> Bool { b &- 0x61 < 26 }
 
+    /// An ASCII letter, either case.
     @inlinable @inline(__always)
     public static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 
+    /// An ASCII letter or digit.
     @inlinable @inline(__always)
     public static func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || isLetter(b) }
 
+    /// An ASCII hexadecimal digit: `0`–`9`, `a`–`f`, `A`–`F`.
     @inlinable @inline(__always)
     public static func isHex(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20) &- 0x61 < 6 }
 

@@ -59,6 +59,8 @@ public enum Glob {
 public struct PathGlob: Sendable, Hashable {
     private let segments: [[UInt8]]
 
+    /// Creates a glob from `pattern`, in the syntax above; a pattern without `/` matches the file
+    /// name at any depth.
     public init(_ pattern: String) {
         var parts = Self.split(pattern)
         if !pattern.utf8.contains(UInt8(ascii: "/")) {

@@ -9,6 +9,8 @@ public enum Timestamp {
         public var days: Int?
         /// Seconds of the day as written (before the offset is applied).
         public var secondsOfDay: Int
+        /// The fraction of the second written, in nanoseconds (digits past the ninth ignored); 0
+        /// without one.
         public var nanoseconds: Int64
         /// The UTC offset written (`+02:00` is 7200), 0 for `Z` or none.
         public var offsetSeconds: Int

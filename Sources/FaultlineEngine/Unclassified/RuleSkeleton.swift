@@ -28,6 +28,8 @@ public enum RuleSkeleton {
     ///   - template: the message template of the event's unclassified cluster (may be empty).
     ///   - source: the file the event came from, for the header comment.
     ///   - line: the 1-based line number of the event in `source`, for the header comment.
+    /// - Returns: the skeleton as YAML text, ending with a newline, with `TODO` where a person must
+    ///   fill it in.
     public static func make(eventLines: [String], messageIndex: Int, template: String, source: String, line: Int)
         -> String
     {
