@@ -20,6 +20,7 @@ struct BuiltinLiterals: OptionSet, Sendable {
 /// Immutable after init and shared by all workers (`@unchecked Sendable`: the regexes are
 /// immutable compiled PCRE2 code and every other stored property is a value).
 public final class CompiledRules: @unchecked Sendable {
+    /// The rules in load order; a rule's index here is its number in findings and keys.
     public let rules: [Rule]
     /// All patterns: each rule's `match`, `unless`, `correlate.contrast.succeeds` and `signals`.
     let patterns: [RulePattern]
@@ -66,6 +67,7 @@ public final class CompiledRules: @unchecked Sendable {
         "[e 2", "alert", "emerg",
     ]
 
+    /// Compiles the rule set: flattens every pattern and builds the literal prefilter over them.
     public init(_ rules: [Rule]) {
         self.rules = rules
         var patterns: [RulePattern] = []
