@@ -1,5 +1,6 @@
 import FaultlineEvents
 import FaultlineRegex
+import FaultlineText
 
 /// Requests to one operation (host and path, without the query) seen in one source.
 public struct OperationKey: Hashable, Sendable {
@@ -55,6 +56,16 @@ public struct Outcomes: Sendable, Hashable {
         if let c = o.failCommon { failCommon = failCommon.map { $0.intersection(c) } ?? c }
         okAny.formUnion(o.okAny)
         failAny.formUnion(o.failAny)
+        firstSeen = Self.pick(firstSeen, o.firstSeen, later: false)
+        lastSeen = Self.pick(lastSeen, o.lastSeen, later: true)
+    }
+
+    /// The earlier (or later) of two timestamps, by instant where both parse, else by text.
+    static func pick(_ a: String?, _ b: String?, later: Bool) -> String? {
+        guard let a, let b else { return a ?? b }
+        let before: Bool
+        if let x = Timestamp.seconds(a), let y = Timestamp.seconds(b) { before = x <= y } else { before = a <= b }
+        return before != later ? a : b
     }
 }
 

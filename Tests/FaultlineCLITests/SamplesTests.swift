@@ -195,6 +195,8 @@ private let expectations: [SampleExpectation] = [
         let line = try #require(signals.first { $0.hasPrefix("intermittent:") })
         #expect(line.contains("5 of 8 requests"))
         #expect(line.contains("'runner-b'"))
+        // The span of the requests, earliest to latest (it was lost when outcomes were summed).
+        #expect(line.hasSuffix("between 2025-06-03 14:00:05,902 and 2025-06-03 14:00:31,770"))
         #expect((top["values"] as? [String: String])?["success_ratio"] == "5/8")
     }
 
