@@ -4,7 +4,7 @@ public struct Evidence: Codable, Sendable, Hashable {
     public var source: String
     /// 1-based line number in that source.
     public var line: Int
-    /// The line's original text (wrappers kept), redacted, shown with U+FFFD for invalid UTF-8.
+    /// The line's original text (wrappers kept, ANSI escapes removed), redacted, shown with U+FFFD for invalid UTF-8.
     public var text: String
 
     /// Creates evidence from a source name, a 1-based line number and the line's text (redacted by
