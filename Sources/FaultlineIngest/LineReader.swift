@@ -145,99 +145,129 @@ public final class LineReader {
         guard !finished else { return }
         finished = true
         let maxLine = options.maxLineBytes
+        var s = ScanState()
+        while true {
+            deliverCompleteLines(&s, maxLine, body)
+            if s.eof {
+                if s.start < s.end, !s.discarding {
+                    deliver(s.start, s.end - s.start, truncated: false, body)
+                }
+                break
+            }
+            refill(&s)
+        }
+        if !stopRequested { flushJoins(body) }
+        summariseTruncations()
+    }
+
+    /// Where ``forEachLine(_:)`` is in the read buffer.
+    struct ScanState {
         var start = 0
         var end = 0
         var pendingCR = false
         var discarding = false
         var eof = false
         var scanFrom = 0  // buffer[start..<scanFrom] is known to hold no terminator
-        while true {
-            // Deliver every complete line in buffer[start..<end].
-            while start < end {
-                if stopRequested {
-                    eof = true
-                    discarding = true
-                    break
-                }
-                if pendingCR {
-                    pendingCR = false
-                    if buffer[start] == Bytes.lf {
-                        start += 1
-                        continue
-                    }
-                }
-                var terminator = findTerminator(from: max(start, scanFrom), to: end)
-                var waitFrom = end
-                // A GitLab section marker's `\r` before `ESC[0K` does not end its line.
-                while let t = terminator, !discarding, buffer[t] == Bytes.cr, isSectionCR(start, t, end, eof) {
-                    if t + 1 == end {
-                        terminator = nil
-                        waitFrom = t
-                        break
-                    }
-                    terminator = findTerminator(from: t + 1, to: end)
-                }
-                if discarding {
-                    guard let t = terminator else {
-                        start = end
-                        break
-                    }
-                    discarding = false
-                    pendingCR = buffer[t] == Bytes.cr
-                    start = t + 1
-                    continue
-                }
-                if let t = terminator {
-                    let length = t - start
-                    if length > maxLine {
-                        deliver(start, maxLine, truncated: true, body)
-                    } else {
-                        deliver(start, length, truncated: false, body)
-                    }
-                    pendingCR = buffer[t] == Bytes.cr
-                    start = t + 1
-                } else if end - start > maxLine {
-                    deliver(start, maxLine, truncated: true, body)
-                    discarding = true
-                    start = end
-                } else {
-                    scanFrom = waitFrom
-                    break
-                }
-            }
-            if eof {
-                if start < end, !discarding {
-                    deliver(start, end - start, truncated: false, body)
-                }
+    }
+
+    /// Delivers every complete line in `buffer[s.start..<s.end]`; stops at a partial line, or
+    /// when the sink asked to stop (then as at EOF).
+    @inline(__always)
+    private func deliverCompleteLines(_ s: inout ScanState, _ maxLine: Int, _ body: (borrowing LineView) -> Void) {
+        while s.start < s.end {
+            if stopRequested {
+                s.eof = true
+                s.discarding = true
                 break
             }
-            // Move the partial tail to the front, grow if a long line fills the buffer, refill.
-            if start > 0 {
-                if start < end {
-                    memmove(buffer, buffer + start, end - start)
+            if s.pendingCR {
+                s.pendingCR = false
+                if buffer[s.start] == Bytes.lf {
+                    s.start += 1
+                    continue
                 }
-                end -= start
-                scanFrom = max(0, scanFrom - start)
-                start = 0
             }
-            if end == capacity {
-                grow()
+            var waitFrom = s.end
+            let terminator = lineTerminator(s, waitFrom: &waitFrom)
+            if s.discarding {
+                guard let t = terminator else {
+                    s.start = s.end
+                    break
+                }
+                s.discarding = false
+                s.pendingCR = buffer[t] == Bytes.cr
+                s.start = t + 1
+                continue
             }
-            let want = min(capacity - end, options.bufferSize)
-            let n = fill(buffer + end, want)
-            if n > 0 {
-                end += n
+            if let t = terminator {
+                let length = t - s.start
+                if length > maxLine {
+                    deliver(s.start, maxLine, truncated: true, body)
+                } else {
+                    deliver(s.start, length, truncated: false, body)
+                }
+                s.pendingCR = buffer[t] == Bytes.cr
+                s.start = t + 1
+            } else if s.end - s.start > maxLine {
+                deliver(s.start, maxLine, truncated: true, body)
+                s.discarding = true
+                s.start = s.end
             } else {
-                eof = true
+                s.scanFrom = waitFrom
+                break
             }
         }
-        if !stopRequested { flushJoins(body) }
+    }
+
+    /// The terminator of the line at `s.start`, or `nil` when the line is not complete yet (then
+    /// `waitFrom` is where to look again). A GitLab section marker's `\r` before `ESC[0K` does not
+    /// end its line.
+    @inline(__always)
+    private func lineTerminator(_ s: ScanState, waitFrom: inout Int) -> Int? {
+        var terminator = findTerminator(from: max(s.start, s.scanFrom), to: s.end)
+        while let t = terminator, !s.discarding, buffer[t] == Bytes.cr, isSectionCR(s.start, t, s.end, s.eof) {
+            if t + 1 == s.end {
+                terminator = nil
+                waitFrom = t
+                break
+            }
+            terminator = findTerminator(from: t + 1, to: s.end)
+        }
+        return terminator
+    }
+
+    /// Moves the partial tail to the front, grows the buffer if a long line fills it, and reads
+    /// more (setting `s.eof` at the end of the input).
+    @inline(__always)
+    private func refill(_ s: inout ScanState) {
+        if s.start > 0 {
+            if s.start < s.end {
+                memmove(buffer, buffer + s.start, s.end - s.start)
+            }
+            s.end -= s.start
+            s.scanFrom = max(0, s.scanFrom - s.start)
+            s.start = 0
+        }
+        if s.end == capacity {
+            grow()
+        }
+        let want = min(capacity - s.end, options.bufferSize)
+        let n = fill(buffer + s.end, want)
+        if n > 0 {
+            s.end += n
+        } else {
+            s.eof = true
+        }
+    }
+
+    /// One diagnostic for the truncated lines beyond ``maxTruncationDiagnostics``.
+    private func summariseTruncations() {
         let unreported = truncatedLineCount - Self.maxTruncationDiagnostics
         if unreported > 0 {
             diagnostics.append(
                 Diagnostic(
                     severity: .warning, source: source,
-                    message: "\(unreported) more lines longer than \(maxLine) bytes truncated"))
+                    message: "\(unreported) more lines longer than \(options.maxLineBytes) bytes truncated"))
         }
     }
 
