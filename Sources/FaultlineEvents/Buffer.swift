@@ -1,5 +1,7 @@
 /// A growable buffer of trivial values (bytes, `EventLine`), reused across events (no per-line allocation once warm).
-struct Buffer<Element> {
+///
+/// It owns its memory: not copyable, and freed when its owner (or, for a local, its scope) ends.
+struct Buffer<Element>: ~Copyable {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
     var count = 0
@@ -9,7 +11,13 @@ struct Buffer<Element> {
         self.base = .allocate(capacity: capacity)
     }
 
-    func free() { base.deallocate() }
+    deinit { base.deallocate() }
+
+    /// Calls `body` with the elements; the buffer stays alive (and unchanged) during the call.
+    @inline(__always)
+    func withElements<R>(_ body: (UnsafeBufferPointer<Element>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
 
     subscript(i: Int) -> Element { base[i] }
 

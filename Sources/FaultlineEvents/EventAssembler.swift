@@ -119,12 +119,6 @@ public final class EventAssembler: LineSink {
         self.init(source: source, options: options, sink: EventCallback(emit))
     }
 
-    deinit {
-        text.free()
-        raw.free()
-        lines.free()
-    }
-
     /// Starts the sink's input.
     public func begin(source: String) { sink.begin(source: self.source) }
 

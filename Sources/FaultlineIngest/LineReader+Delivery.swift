@@ -11,7 +11,7 @@ extension LineReader {
         if truncated {
             recordTruncation(number)
         }
-        let rawStart = UnsafePointer(buffer + offset)
+        let rawStart = UnsafePointer(buffer.base + offset)
         let raw = UnsafeBufferPointer(start: rawStart, count: length)
         var p = rawStart
         var n = length
@@ -94,7 +94,8 @@ extension LineReader {
         slot.active = false
         joinsActive = joins.stdout.active || joins.stderr.active
         emit(
-            UnsafePointer(slot.text), slot.count, raw: UnsafeBufferPointer(start: slot.raw, count: slot.rawCount),
+            UnsafePointer(slot.text.base), slot.count,
+            raw: UnsafeBufferPointer(start: slot.raw.base, count: slot.rawCount),
             number: slot.number, truncated: slot.truncated, stream: slot.stream, body)
     }
 
@@ -148,22 +149,18 @@ extension LineReader {
     }
 
     private func decodedBuffer(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        if let d = decoded, decodedCapacity >= n { return d }
-        decoded?.deallocate()
-        let size = max(n, min(max(decodedCapacity * 2, 256), options.maxLineBytes))
-        let d = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        decoded = d
-        decodedCapacity = size
-        return d
+        // Called with n > 0 only, so an empty (never used) buffer always grows here.
+        if decoded.capacity >= n { return decoded.base }
+        let size = max(n, min(max(decoded.capacity * 2, 256), options.maxLineBytes))
+        decoded.reallocate(capacity: size, keeping: 0)
+        return decoded.base
     }
 
     private func scratchBuffer(_ n: Int) -> UnsafeMutablePointer<UInt8> {
-        if let s = scratch, scratchCapacity >= n { return s }
-        scratch?.deallocate()
-        let size = max(n, min(max(scratchCapacity * 2, 256), options.maxLineBytes))
-        let s = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        scratch = s
-        scratchCapacity = size
-        return s
+        // Called with n > 0 only, so an empty (never used) buffer always grows here.
+        if scratch.capacity >= n { return scratch.base }
+        let size = max(n, min(max(scratch.capacity * 2, 256), options.maxLineBytes))
+        scratch.reallocate(capacity: size, keeping: 0)
+        return scratch.base
     }
 }

@@ -57,11 +57,11 @@ public final class LineReader {
     /// Lines cut because they exceeded ``ReaderOptions/maxLineBytes``.
     public internal(set) var truncatedLineCount: Int = 0
 
-    var buffer: UnsafeMutablePointer<UInt8>
-    var capacity: Int
+    /// The read buffer.
+    var buffer: ByteBuffer
     let maxCapacity: Int
-    var scratch: UnsafeMutablePointer<UInt8>?
-    var scratchCapacity = 0
+    /// ANSI-stripped line content.
+    var scratch = ByteBuffer(capacity: 0)
     var finished = false
 
     // Encoding detection: the first bytes read, handed out before any further read.
@@ -72,8 +72,8 @@ public final class LineReader {
     var transcoder: UTF16Transcoder?
 
     // Docker JSON decoding and partial-line joining.
-    var decoded: UnsafeMutablePointer<UInt8>?
-    var decodedCapacity = 0
+    /// Decoded Docker JSON `"log"` values.
+    var decoded = ByteBuffer(capacity: 0)
     let joins = (stdout: JoinSlot(), stderr: JoinSlot())
     var joinsActive = false
 
@@ -91,9 +91,8 @@ public final class LineReader {
         self.source = source
         self.options = options
         self.control = control
-        self.capacity = options.bufferSize
         self.maxCapacity = options.maxLineBytes + options.bufferSize
-        self.buffer = .allocate(capacity: options.bufferSize)
+        self.buffer = ByteBuffer(capacity: options.bufferSize)
     }
 
     /// Creates a reader over a byte source (bytes in memory, an archive member's decompressed
@@ -107,20 +106,12 @@ public final class LineReader {
         self.source = source
         self.options = options
         self.control = control
-        self.capacity = options.bufferSize
         self.maxCapacity = options.maxLineBytes + options.bufferSize
-        self.buffer = .allocate(capacity: options.bufferSize)
+        self.buffer = ByteBuffer(capacity: options.bufferSize)
     }
 
     /// The current read-buffer capacity (tests check it stays bounded).
-    var bufferCapacity: Int { capacity }
-
-    deinit {
-        buffer.deallocate()
-        scratch?.deallocate()
-        decoded?.deallocate()
-        transcoder?.free()
-    }
+    var bufferCapacity: Int { buffer.capacity }
 
     /// Reads to EOF (or until `sink` says stop), pushing each line into `sink` between its
     /// `begin` and `finish`. Returns ``SinkAction/stop`` when the sink stopped the input.
@@ -242,17 +233,17 @@ public final class LineReader {
     private func refill(_ s: inout ScanState) {
         if s.start > 0 {
             if s.start < s.end {
-                memmove(buffer, buffer + s.start, s.end - s.start)
+                memmove(buffer.base, buffer.base + s.start, s.end - s.start)
             }
             s.end -= s.start
             s.scanFrom = max(0, s.scanFrom - s.start)
             s.start = 0
         }
-        if s.end == capacity {
+        if s.end == buffer.capacity {
             grow()
         }
-        let want = min(capacity - s.end, options.bufferSize)
-        let n = fill(buffer + s.end, want)
+        let want = min(buffer.capacity - s.end, options.bufferSize)
+        let n = fill(buffer.base + s.end, want)
         if n > 0 {
             s.end += n
         } else {
@@ -273,7 +264,7 @@ public final class LineReader {
 
     @inline(__always)
     private func findTerminator(from: Int, to: Int) -> Int? {
-        let p = UnsafePointer(buffer)
+        let p = UnsafePointer(buffer.base)
         guard let lf = ASCII.find(Bytes.lf, p, from: from, to: to) else {
             return ASCII.find(Bytes.cr, p, from: from, to: to)
         }
@@ -281,13 +272,10 @@ public final class LineReader {
     }
 
     private func grow() {
+        let capacity = buffer.capacity
         let newCapacity = min(max(capacity * 2, capacity + 1), maxCapacity)
         guard newCapacity > capacity else { return }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: buffer, count: capacity)
-        buffer.deallocate()
-        buffer = bigger
-        capacity = newCapacity
+        buffer.reallocate(capacity: newCapacity, keeping: capacity)
     }
 
     /// `true` when the `\r` at `t` belongs to a GitLab section marker (`section_start:…:name\r`
@@ -299,6 +287,6 @@ public final class LineReader {
         } else if eof {
             return false
         }
-        return Peeler.startsWithSectionMarker(UnsafePointer(buffer + start), t - start)
+        return Peeler.startsWithSectionMarker(UnsafePointer(buffer.base + start), t - start)
     }
 }
