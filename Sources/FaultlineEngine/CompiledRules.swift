@@ -70,38 +70,104 @@ public final class CompiledRules: @unchecked Sendable {
     /// Compiles the rule set: flattens every pattern and builds the literal prefilter over them.
     public init(_ rules: [Rule]) {
         self.rules = rules
-        var patterns: [RulePattern] = []
-        var owners: [Int] = []
-        func add(_ list: [RulePattern], rule: Int) -> [Int] {
-            list.map { p in
-                patterns.append(p)
-                owners.append(rule)
-                return patterns.count - 1
-            }
+        let flat = PatternTable(rules)
+        var table = LiteralTable()
+        let always = table.add(flat.patterns)
+        let extractor = ValueExtractor()
+        table.addBuiltins(extractor)
+
+        var indexByID: [String: Int] = [:]
+        for (i, r) in rules.enumerated() where indexByID[r.id] == nil { indexByID[r.id] = i }
+        let afterRule = rules.map { r in r.correlate?.after.flatMap { indexByID[$0.rule] } }
+        var isAfterTarget = [Bool](repeating: false, count: rules.count)
+        for case let t? in afterRule { isAfterTarget[t] = true }
+
+        self.hot = Self.hotEntries(rules, signalIDs: flat.signalIDs)
+        self.patterns = flat.patterns
+        self.matchIDs = flat.matchIDs
+        self.unlessIDs = flat.unlessIDs
+        self.succeedsIDs = flat.succeedsIDs
+        self.signalIDs = flat.signalIDs
+        self.ownerRule = flat.owners
+        self.scanner = LiteralSetScanner(literals: table.literals)
+        self.literalPatterns = table.literalPatterns
+        self.literalBuiltins = table.literalBuiltins
+        self.alwaysPatterns = always
+        self.indexByID = indexByID
+        self.afterRule = afterRule
+        self.isAfterTarget = isAfterTarget
+        self.extractor = extractor
+        self.requestLine = try? Regex(
+            #"HTTP Request: (?<method>[A-Z]+) (?<url>https?://[^\s"]+) "HTTP/[\d.]+ (?<status>\d{3})"#)
+    }
+
+    /// What the matcher reads of each rule on every candidate event.
+    private static func hotEntries(_ rules: [Rule], signalIDs: [[Int]]) -> [Hot] {
+        rules.enumerated().map { i, rule in
+            Hot(
+                matchAll: rule.match.mode == .all, unlessAny: rule.unless.map { $0.mode == .any },
+                fieldFilter: rule.fieldFilter,
+                sourceSignals: rule.signals.enumerated().filter { $0.element.scope == .source }.map {
+                    ($0.offset, signalIDs[i][$0.offset])
+                },
+                eventSignals: rule.signals.enumerated().filter { $0.element.scope == .event }.map {
+                    ($0.offset, signalIDs[i][$0.offset])
+                })
         }
-        var matchIDs: [[Int]] = []
-        var unlessIDs: [[Int]] = []
-        var succeedsIDs: [[Int]] = []
-        var signalIDs: [[Int]] = []
+    }
+
+    /// Number of patterns that must run on every event because no literal could be proven.
+    public var patternsWithoutLiteral: Int { alwaysPatterns.count }
+}
+
+/// Every pattern of a rule set in one list (each rule's `match`, `unless`, `succeeds`, then
+/// `signals`), with the rule owning each and, per rule, the indices of its patterns.
+private struct PatternTable {
+    var patterns: [RulePattern] = []
+    var owners: [Int] = []
+    var matchIDs: [[Int]] = []
+    var unlessIDs: [[Int]] = []
+    var succeedsIDs: [[Int]] = []
+    var signalIDs: [[Int]] = []
+
+    init(_ rules: [Rule]) {
         for (i, rule) in rules.enumerated() {
             matchIDs.append(add(rule.match.patterns, rule: i))
             unlessIDs.append(add(rule.unless?.patterns ?? [], rule: i))
             succeedsIDs.append(add(rule.correlate?.contrast?.succeeds ?? [], rule: i))
             signalIDs.append(add(rule.signals.map(\.pattern), rule: i))
         }
-        var literalIndex: [[UInt8]: Int] = [:]
-        var literals: [[UInt8]] = []
-        var literalPatterns: [[Int]] = []
-        var literalBuiltins: [BuiltinLiterals] = []
-        func literalID(_ lit: [UInt8]) -> Int {
-            let key = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
-            if let li = literalIndex[key] { return li }
-            literalIndex[key] = literals.count
-            literals.append(key)
-            literalPatterns.append([])
-            literalBuiltins.append([])
-            return literals.count - 1
+    }
+
+    private mutating func add(_ list: [RulePattern], rule: Int) -> [Int] {
+        list.map { p in
+            patterns.append(p)
+            owners.append(rule)
+            return patterns.count - 1
         }
+    }
+}
+
+/// The distinct (ASCII-lowercased) literals to scan for, in the order first added, with the
+/// patterns requiring each and the built-in steps each triggers.
+private struct LiteralTable {
+    private var literalIndex: [[UInt8]: Int] = [:]
+    var literals: [[UInt8]] = []
+    var literalPatterns: [[Int]] = []
+    var literalBuiltins: [BuiltinLiterals] = []
+
+    mutating func literalID(_ lit: [UInt8]) -> Int {
+        let key = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
+        if let li = literalIndex[key] { return li }
+        literalIndex[key] = literals.count
+        literals.append(key)
+        literalPatterns.append([])
+        literalBuiltins.append([])
+        return literals.count - 1
+    }
+
+    /// Adds the required literals of every pattern; returns the patterns that have none.
+    mutating func add(_ patterns: [RulePattern]) -> [Int] {
         var always: [Int] = []
         for (pi, p) in patterns.enumerated() {
             guard let set = p.literals, !set.alternatives.isEmpty else {
@@ -113,46 +179,13 @@ public final class CompiledRules: @unchecked Sendable {
                 if literalPatterns[li].last != pi { literalPatterns[li].append(pi) }
             }
         }
-        let extractor = ValueExtractor()
-        for lit in extractor.versionLiterals { literalBuiltins[literalID(Array(lit.utf8))].insert(.version) }
-        for lit in Self.errorWords { literalBuiltins[literalID(Array(lit.utf8))].insert(.errorish) }
-        literalBuiltins[literalID(Array("HTTP Request: ".utf8))].insert(.request)
-
-        var indexByID: [String: Int] = [:]
-        for (i, r) in rules.enumerated() where indexByID[r.id] == nil { indexByID[r.id] = i }
-        let afterRule = rules.map { r in r.correlate?.after.flatMap { indexByID[$0.rule] } }
-        var isAfterTarget = [Bool](repeating: false, count: rules.count)
-        for case let t? in afterRule { isAfterTarget[t] = true }
-
-        self.hot = rules.enumerated().map { i, rule in
-            Hot(
-                matchAll: rule.match.mode == .all, unlessAny: rule.unless.map { $0.mode == .any },
-                fieldFilter: rule.fieldFilter,
-                sourceSignals: rule.signals.enumerated().filter { $0.element.scope == .source }.map {
-                    ($0.offset, signalIDs[i][$0.offset])
-                },
-                eventSignals: rule.signals.enumerated().filter { $0.element.scope == .event }.map {
-                    ($0.offset, signalIDs[i][$0.offset])
-                })
-        }
-        self.patterns = patterns
-        self.matchIDs = matchIDs
-        self.unlessIDs = unlessIDs
-        self.succeedsIDs = succeedsIDs
-        self.signalIDs = signalIDs
-        self.ownerRule = owners
-        self.scanner = LiteralSetScanner(literals: literals)
-        self.literalPatterns = literalPatterns
-        self.literalBuiltins = literalBuiltins
-        self.alwaysPatterns = always
-        self.indexByID = indexByID
-        self.afterRule = afterRule
-        self.isAfterTarget = isAfterTarget
-        self.extractor = extractor
-        self.requestLine = try? Regex(
-            #"HTTP Request: (?<method>[A-Z]+) (?<url>https?://[^\s"]+) "HTTP/[\d.]+ (?<status>\d{3})"#)
+        return always
     }
 
-    /// Number of patterns that must run on every event because no literal could be proven.
-    public var patternsWithoutLiteral: Int { alwaysPatterns.count }
+    /// Adds the literals of the built-in steps: version banners, error words, request lines.
+    mutating func addBuiltins(_ extractor: ValueExtractor) {
+        for lit in extractor.versionLiterals { literalBuiltins[literalID(Array(lit.utf8))].insert(.version) }
+        for lit in CompiledRules.errorWords { literalBuiltins[literalID(Array(lit.utf8))].insert(.errorish) }
+        literalBuiltins[literalID(Array("HTTP Request: ".utf8))].insert(.request)
+    }
 }

@@ -209,37 +209,37 @@ extension EventAssembler {
     /// top-level field `Name`'s value; `{{` and `}}` become braces; unknown holes stay as written.
     private func renderTemplate(_ parser: JSONRecordParser, _ f: Int) {
         var template = Buffer<UInt8>(capacity: 256)
-        defer { template.free() }
         let v = parser.valueBytes(f)
         if let base = v.baseAddress { JSONText.unescape(base, v.count, into: &template) }
-        let t = UnsafeBufferPointer(start: template.base, count: template.count)
-        var i = 0
-        while i < t.count {
-            let b = t[i]
-            if b == 0x7B || b == 0x7D, i + 1 < t.count, t[i + 1] == b {
-                text.append(b)
-                i += 2
-                continue
-            }
-            if b == 0x7B {
-                var e = i + 1
-                while e < t.count, e - i < 128, t[e] != 0x7D, t[e] != 0x7B { e += 1 }
-                if e < t.count, t[e] == 0x7D {
-                    var ns = i + 1
-                    if ns < e, t[ns] == 0x40 || t[ns] == 0x24 { ns += 1 }
-                    var ne = ns
-                    while ne < e, t[ne] != 0x3A, t[ne] != 0x2C { ne += 1 }
-                    let name = UnsafeBufferPointer(start: template.base + ns, count: ne - ns)
-                    let field = ne > ns ? parser.index(of: name) : -1
-                    if field >= 0 {
-                        writeValue(parser, field)
-                        i = e + 1
-                        continue
+        template.withElements { t in
+            var i = 0
+            while i < t.count {
+                let b = t[i]
+                if b == 0x7B || b == 0x7D, i + 1 < t.count, t[i + 1] == b {
+                    text.append(b)
+                    i += 2
+                    continue
+                }
+                if b == 0x7B {
+                    var e = i + 1
+                    while e < t.count, e - i < 128, t[e] != 0x7D, t[e] != 0x7B { e += 1 }
+                    if e < t.count, t[e] == 0x7D {
+                        var ns = i + 1
+                        if ns < e, t[ns] == 0x40 || t[ns] == 0x24 { ns += 1 }
+                        var ne = ns
+                        while ne < e, t[ne] != 0x3A, t[ne] != 0x2C { ne += 1 }
+                        let name = UnsafeBufferPointer(rebasing: t[ns..<ne])
+                        let field = ne > ns ? parser.index(of: name) : -1
+                        if field >= 0 {
+                            writeValue(parser, field)
+                            i = e + 1
+                            continue
+                        }
                     }
                 }
+                text.append(b)
+                i += 1
             }
-            text.append(b)
-            i += 1
         }
     }
 }

@@ -119,12 +119,6 @@ public final class EventAssembler: LineSink {
         self.init(source: source, options: options, sink: EventCallback(emit))
     }
 
-    deinit {
-        text.free()
-        raw.free()
-        lines.free()
-    }
-
     /// Starts the sink's input.
     public func begin(source: String) { sink.begin(source: self.source) }
 
@@ -196,32 +190,10 @@ public final class EventAssembler: LineSink {
     /// The mode after `c` if it continues the pending event, or `nil` if it starts a new one.
     private func continuation(_ c: Shapes.Buf, indented: Bool, afterBlank: Bool) -> Mode? {
         if mode == .structured {
-            // A traceback printed right after a JSON record (loguru with a custom serializer).
-            guard !indented, !afterBlank, Shapes.isTracebackStart(c) else { return nil }
-            switch pendingRecord?.level {
-            case .trace?, .debug?, .info?: return nil
-            default: return .pyFrames
-            }
+            return structuredContinuation(c, indented: indented, afterBlank: afterBlank)
         }
         if indented {
-            switch mode {
-            case .netMessage, .netContent, .netHeaders, .netInfo:
-                if Shapes.hasPrefix(c, "---> ") {
-                    netSectionSeen = false
-                    netParagraphUsed = false
-                    netFramesSeen = false
-                    return .netMessage
-                }
-                if mode == .netMessage { netFramesSeen = true }
-                return mode
-            case .pyMessage:
-                // After a JS stack frame, unindented text is no longer the exception message
-                // (indented Python message lines, as in pydantic errors, do not end it).
-                if Shapes.hasPrefix(c, "at ") { netFramesSeen = true }
-                return mode
-            default:
-                return mode
-            }
+            return indentedContinuation(c)
         }
         if Shapes.isTracebackStart(c) {
             if mode == .pyChain { return .pyFrames }
@@ -241,31 +213,7 @@ public final class EventAssembler: LineSink {
         case .pyChain:
             if Shapes.isChainMarker(c) { return .pyChain }
         case .netMessage, .netContent, .netHeaders, .netInfo:
-            if let section = Shapes.section(c) {
-                netSectionSeen = true
-                switch section {
-                case .status: return .netMessage
-                case .content: return .netContent
-                case .headers: return .netHeaders
-                case .additional: return .netInfo
-                }
-            }
-            if Shapes.hasPrefix(c, "--- End of inner exception") { return mode }
-            if !afterBlank {
-                switch mode {
-                case .netContent: return .netContent
-                case .netHeaders where Shapes.isHeaderLine(c): return .netHeaders
-                case .netInfo where !Shapes.looksLikeRecordStart(c): return .netInfo
-                case .netMessage where !netFramesSeen && !Shapes.looksLikeRecordStart(c): return .netMessage
-                default: break
-                }
-            } else if mode == .netMessage, !netSectionSeen, !netParagraphUsed, !netFramesSeen,
-                !Shapes.looksLikeRecordStart(c)
-            {
-                // ClientResultException: "HTTP 429 (429)", a blank line, then the message paragraph.
-                netParagraphUsed = true
-                return .netMessage
-            }
+            if let next = netContinuation(c, afterBlank: afterBlank) { return next }
         case .plain:
             if committedLines == 1, !afterBlank, let kind = Shapes.exceptionHeader(c) {
                 netSectionSeen = false
@@ -274,8 +222,80 @@ public final class EventAssembler: LineSink {
                 return kind == .dotnet ? .netMessage : .pyMessage
             }
         }
+        return bodyContinuation(c, afterBlank: afterBlank)
+    }
+
+    /// ``continuation(_:indented:afterBlank:)`` after a JSON record: only a traceback printed
+    /// right after a record above info joins it (loguru with a custom serializer).
+    @inline(__always)
+    private func structuredContinuation(_ c: Shapes.Buf, indented: Bool, afterBlank: Bool) -> Mode? {
+        guard !indented, !afterBlank, Shapes.isTracebackStart(c) else { return nil }
+        switch pendingRecord?.level {
+        case .trace?, .debug?, .info?: return nil
+        default: return .pyFrames
+        }
+    }
+
+    /// ``continuation(_:indented:afterBlank:)`` for an indented line: it always continues.
+    @inline(__always)
+    private func indentedContinuation(_ c: Shapes.Buf) -> Mode {
+        switch mode {
+        case .netMessage, .netContent, .netHeaders, .netInfo:
+            if Shapes.hasPrefix(c, "---> ") {
+                netSectionSeen = false
+                netParagraphUsed = false
+                netFramesSeen = false
+                return .netMessage
+            }
+            if mode == .netMessage { netFramesSeen = true }
+            return mode
+        case .pyMessage:
+            // After a JS stack frame, unindented text is no longer the exception message
+            // (indented Python message lines, as in pydantic errors, do not end it).
+            if Shapes.hasPrefix(c, "at ") { netFramesSeen = true }
+            return mode
+        default:
+            return mode
+        }
+    }
+
+    /// ``continuation(_:indented:afterBlank:)`` for an unindented line of a .NET exception block:
+    /// the mode it continues in, or `nil` to try the generic body rules.
+    @inline(__always)
+    private func netContinuation(_ c: Shapes.Buf, afterBlank: Bool) -> Mode? {
+        if let section = Shapes.section(c) {
+            netSectionSeen = true
+            switch section {
+            case .status: return .netMessage
+            case .content: return .netContent
+            case .headers: return .netHeaders
+            case .additional: return .netInfo
+            }
+        }
+        if Shapes.hasPrefix(c, "--- End of inner exception") { return mode }
+        if !afterBlank {
+            switch mode {
+            case .netContent: return .netContent
+            case .netHeaders where Shapes.isHeaderLine(c): return .netHeaders
+            case .netInfo where !Shapes.looksLikeRecordStart(c): return .netInfo
+            case .netMessage where !netFramesSeen && !Shapes.looksLikeRecordStart(c): return .netMessage
+            default: break
+            }
+        } else if mode == .netMessage, !netSectionSeen, !netParagraphUsed, !netFramesSeen,
+            !Shapes.looksLikeRecordStart(c)
+        {
+            // ClientResultException: "HTTP 429 (429)", a blank line, then the message paragraph.
+            netParagraphUsed = true
+            return .netMessage
+        }
+        return nil
+    }
+
+    /// ``continuation(_:indented:afterBlank:)``'s generic rule for an unindented line: util.inspect
+    /// / JSON bodies (closing brackets, "... [truncated]", a lone opening bracket) continue.
+    @inline(__always)
+    private func bodyContinuation(_ c: Shapes.Buf, afterBlank: Bool) -> Mode? {
         if !afterBlank, let b = c.first {
-            // util.inspect / JSON bodies: closing brackets, "... [truncated]", a lone opening bracket.
             if b == 0x7D || b == 0x5D { return mode }
             if Shapes.hasPrefix(c, "...") { return mode }
             if (b == 0x7B || b == 0x5B), Shapes.indentation(Shapes.tail(c, 1)) == c.count - 1 { return mode }
@@ -356,49 +376,5 @@ public final class EventAssembler: LineSink {
         committedText = 0
         committedRaw = 0
         pendingRecord = nil
-    }
-}
-
-/// A growable buffer of trivial values (bytes, `EventLine`), reused across events (no per-line allocation once warm).
-struct Buffer<Element> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
-    var count = 0
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        self.base = .allocate(capacity: capacity)
-    }
-
-    func free() { base.deallocate() }
-
-    subscript(i: Int) -> Element { base[i] }
-
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
-        let needed = count + extra
-        guard needed > capacity else { return }
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-        bigger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = bigger
-        capacity = newCapacity
-    }
-
-    @inline(__always)
-    mutating func append(_ e: Element) {
-        reserve(1)
-        (base + count).initialize(to: e)
-        count += 1
-    }
-
-    @inline(__always)
-    mutating func append(_ b: UnsafeBufferPointer<Element>) {
-        guard let src = b.baseAddress, b.count > 0 else { return }
-        reserve(b.count)
-        (base + count).initialize(from: src, count: b.count)
-        count += b.count
     }
 }

@@ -119,13 +119,6 @@ final class JSONRecordParser {
         roles = RoleEntry.table
     }
 
-    deinit {
-        line.free()
-        paths.free()
-        fields.free()
-        current.free()
-    }
-
     /// Parses `t`, which starts with `{`.
     func parse(_ t: UnsafeBufferPointer<UInt8>) -> Outcome {
         line.count = 0

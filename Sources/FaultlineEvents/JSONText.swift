@@ -30,9 +30,8 @@ enum JSONText {
     static func string(_ v: UnsafeBufferPointer<UInt8>, escaped: Bool) -> String {
         guard escaped, let base = v.baseAddress else { return String(decoding: v, as: UTF8.self) }
         var tmp = Buffer<UInt8>(capacity: v.count * 2 + 8)
-        defer { tmp.free() }
         unescape(base, v.count, into: &tmp)
-        return String(decoding: UnsafeBufferPointer(start: tmp.base, count: tmp.count), as: UTF8.self)
+        return tmp.withElements { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Unescapes a short value (≤ 64 bytes) into `tmp` (≥ 136 bytes) without escape sequences and
@@ -44,10 +43,11 @@ enum JSONText {
         var count = 0
         if escaped, let src = v.baseAddress {
             var b = Buffer<UInt8>(capacity: 136)
-            defer { b.free() }
             unescape(src, v.count, into: &b)
             count = min(b.count, 136)
-            dst.update(from: b.base, count: count)
+            b.withElements { unescaped in
+                if let from = unescaped.baseAddress { dst.update(from: from, count: count) }
+            }
         } else {
             count = min(v.count, 136)
             for i in 0..<count { dst[i] = v[i] }

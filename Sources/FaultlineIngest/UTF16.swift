@@ -53,8 +53,9 @@ enum UTF16 {
 }
 
 /// Streaming UTF-16 to UTF-8 transcoder over a file descriptor's bytes, with a fixed input
-/// buffer; an odd trailing byte or an unpaired surrogate becomes U+FFFD.
-struct UTF16Transcoder {
+/// buffer (freed with the transcoder: it is not copyable); an odd trailing byte or an unpaired
+/// surrogate becomes U+FFFD.
+struct UTF16Transcoder: ~Copyable {
     let order: UTF16.Order
     private var input: UnsafeMutablePointer<UInt8>
     private let inputCapacity: Int
@@ -76,8 +77,7 @@ struct UTF16Transcoder {
         inEnd = count
     }
 
-    /// Frees the input buffer.
-    func free() { input.deallocate() }
+    deinit { input.deallocate() }
 
     /// Writes up to `count` UTF-8 bytes to `dst`, reading more input with `read` (which returns
     /// 0 at EOF) when needed; returns the bytes written, 0 only at the end of the stream. Reads

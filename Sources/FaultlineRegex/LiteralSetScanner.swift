@@ -172,74 +172,13 @@ public struct LiteralSetScanner: Sendable {
                         bucketStart3.withUnsafeBufferPointer { b3 in
                             bucketIDs3.withUnsafeBufferPointer { ids3 in
                                 guard let filter4 = f4.baseAddress, let filter3 = f3.baseAddress else { return }
-                                @inline(__always)
-                                func check(
-                                    _ hash: UInt32, _ position: Int, _ buckets: UnsafeBufferPointer<Int32>,
-                                    _ ids: UnsafeBufferPointer<Int32>
-                                ) {
-                                    let bucket = Int(hash >> Self.bucketShift)
-                                    var slot = Int(buckets[bucket])
-                                    let end = Int(buckets[bucket + 1])
-                                    while slot < end {
-                                        let id = Int(ids[slot])
-                                        if verify(id, at: position, base, length, lits, starts) { onHit(id) }
-                                        slot += 1
-                                    }
-                                }
-                                let raw = UnsafeRawPointer(base)
-                                var position = 0
-                                let lastFour = length - 4
+                                let scan = FastScan(
+                                    filter4: filter4, filter3: filter3, buckets4: b4, ids4: ids4, buckets3: b3,
+                                    ids3: ids3, base: base, length: length, lits: lits, starts: starts)
                                 if hasThree {
-                                    while position <= lastFour {
-                                        let word =
-                                            UInt32(
-                                                littleEndian: raw.loadUnaligned(
-                                                    fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
-                                        let h4 = Self.hash(word)
-                                        if filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
-                                            check(h4, position, b4, ids4)
-                                        }
-                                        let h3 = Self.hash(word & 0x00FF_FFFF)
-                                        if filter3[Int(h3 >> 6)] & (1 << UInt64(h3 & 63)) != 0 {
-                                            check(h3, position, b3, ids3)
-                                        }
-                                        position += 1
-                                    }
+                                    scanThreeAndFour(scan, onHit)
                                 } else {
-                                    // Four positions per step from one 8-byte load, one branch per step.
-                                    while position + 8 <= length {
-                                        let eight =
-                                            UInt64(
-                                                littleEndian: raw.loadUnaligned(
-                                                    fromByteOffset: position, as: UInt64.self))
-                                            | 0x2020_2020_2020_2020
-                                        let h0 = Self.hash(UInt32(truncatingIfNeeded: eight))
-                                        let h1 = Self.hash(UInt32(truncatingIfNeeded: eight >> 8))
-                                        let h2 = Self.hash(UInt32(truncatingIfNeeded: eight >> 16))
-                                        let h3 = Self.hash(UInt32(truncatingIfNeeded: eight >> 24))
-                                        let t0 = filter4[Int(h0 >> 6)] >> UInt64(h0 & 63)
-                                        let t1 = filter4[Int(h1 >> 6)] >> UInt64(h1 & 63)
-                                        let t2 = filter4[Int(h2 >> 6)] >> UInt64(h2 & 63)
-                                        let t3 = filter4[Int(h3 >> 6)] >> UInt64(h3 & 63)
-                                        if (t0 | t1 | t2 | t3) & 1 != 0 {
-                                            if t0 & 1 != 0 { check(h0, position, b4, ids4) }
-                                            if t1 & 1 != 0 { check(h1, position + 1, b4, ids4) }
-                                            if t2 & 1 != 0 { check(h2, position + 2, b4, ids4) }
-                                            if t3 & 1 != 0 { check(h3, position + 3, b4, ids4) }
-                                        }
-                                        position += 4
-                                    }
-                                    while position <= lastFour {
-                                        let word =
-                                            UInt32(
-                                                littleEndian: raw.loadUnaligned(
-                                                    fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
-                                        let h4 = Self.hash(word)
-                                        if filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
-                                            check(h4, position, b4, ids4)
-                                        }
-                                        position += 1
-                                    }
+                                    scanFour(scan, onHit)
                                 }
                                 // The last 3-byte window, which a 4-byte load cannot cover.
                                 if length >= 3 {
@@ -252,6 +191,96 @@ public struct LiteralSetScanner: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// The tables and the text of one ``scanFast`` call (pointers valid only during it).
+    private struct FastScan {
+        let filter4: UnsafePointer<UInt64>
+        let filter3: UnsafePointer<UInt64>
+        let buckets4: UnsafeBufferPointer<Int32>
+        let ids4: UnsafeBufferPointer<Int32>
+        let buckets3: UnsafeBufferPointer<Int32>
+        let ids3: UnsafeBufferPointer<Int32>
+        let base: UnsafePointer<UInt8>
+        let length: Int
+        let lits: UnsafeBufferPointer<UInt8>
+        let starts: UnsafeBufferPointer<Int>
+    }
+
+    /// Verifies the literals of `hash`'s bucket at `position`, reporting each that is there.
+    @inline(__always)
+    private func check(
+        _ hash: UInt32, _ position: Int, _ buckets: UnsafeBufferPointer<Int32>, _ ids: UnsafeBufferPointer<Int32>,
+        _ scan: FastScan, _ onHit: (Int) -> Void
+    ) {
+        let bucket = Int(hash >> Self.bucketShift)
+        var slot = Int(buckets[bucket])
+        let end = Int(buckets[bucket + 1])
+        while slot < end {
+            let id = Int(ids[slot])
+            if verify(id, at: position, scan.base, scan.length, scan.lits, scan.starts) { onHit(id) }
+            slot += 1
+        }
+    }
+
+    /// Every 4-byte window and the 3-byte window at its start (some literals are 3 bytes long).
+    @inline(__always)
+    private func scanThreeAndFour(_ scan: FastScan, _ onHit: (Int) -> Void) {
+        let raw = UnsafeRawPointer(scan.base)
+        var position = 0
+        let lastFour = scan.length - 4
+        while position <= lastFour {
+            let word =
+                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
+            let h4 = Self.hash(word)
+            if scan.filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
+                check(h4, position, scan.buckets4, scan.ids4, scan, onHit)
+            }
+            let h3 = Self.hash(word & 0x00FF_FFFF)
+            if scan.filter3[Int(h3 >> 6)] & (1 << UInt64(h3 & 63)) != 0 {
+                check(h3, position, scan.buckets3, scan.ids3, scan, onHit)
+            }
+            position += 1
+        }
+    }
+
+    /// Every 4-byte window (no literal is 3 bytes long): four positions per step from one 8-byte
+    /// load, one branch per step, then the last positions one by one.
+    @inline(__always)
+    private func scanFour(_ scan: FastScan, _ onHit: (Int) -> Void) {
+        let raw = UnsafeRawPointer(scan.base)
+        let filter4 = scan.filter4
+        var position = 0
+        let lastFour = scan.length - 4
+        while position + 8 <= scan.length {
+            let eight =
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                | 0x2020_2020_2020_2020
+            let h0 = Self.hash(UInt32(truncatingIfNeeded: eight))
+            let h1 = Self.hash(UInt32(truncatingIfNeeded: eight >> 8))
+            let h2 = Self.hash(UInt32(truncatingIfNeeded: eight >> 16))
+            let h3 = Self.hash(UInt32(truncatingIfNeeded: eight >> 24))
+            let t0 = filter4[Int(h0 >> 6)] >> UInt64(h0 & 63)
+            let t1 = filter4[Int(h1 >> 6)] >> UInt64(h1 & 63)
+            let t2 = filter4[Int(h2 >> 6)] >> UInt64(h2 & 63)
+            let t3 = filter4[Int(h3 >> 6)] >> UInt64(h3 & 63)
+            if (t0 | t1 | t2 | t3) & 1 != 0 {
+                if t0 & 1 != 0 { check(h0, position, scan.buckets4, scan.ids4, scan, onHit) }
+                if t1 & 1 != 0 { check(h1, position + 1, scan.buckets4, scan.ids4, scan, onHit) }
+                if t2 & 1 != 0 { check(h2, position + 2, scan.buckets4, scan.ids4, scan, onHit) }
+                if t3 & 1 != 0 { check(h3, position + 3, scan.buckets4, scan.ids4, scan, onHit) }
+            }
+            position += 4
+        }
+        while position <= lastFour {
+            let word =
+                UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self)) | 0x2020_2020
+            let h4 = Self.hash(word)
+            if filter4[Int(h4 >> 6)] & (1 << UInt64(h4 & 63)) != 0 {
+                check(h4, position, scan.buckets4, scan.ids4, scan, onHit)
+            }
+            position += 1
         }
     }
 
