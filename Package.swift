@@ -6,7 +6,7 @@ import PackageDescription
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 /// Start-up work (literal extraction from every rule pattern) is generic collection code that
-/// runs ~5x slower unoptimised; the tests start the debug binary hundreds of times, so the
+/// runs several times slower unoptimised; the tests start the debug binary hundreds of times, so the
 /// regex target is optimised in debug builds too (measured: see docs/architecture.md).
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
