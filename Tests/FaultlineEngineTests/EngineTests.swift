@@ -42,9 +42,9 @@ func rule(
             - log: y
 
         """
-    let (r, diags) = RuleLoader.load(yaml: yaml, file: "\(id).yaml", origin: .user)
-    if let r { return r }
-    throw TestError(message: diags.map(\.formatted).joined(separator: "\n") + "\n" + yaml)
+    var diags = Diagnostics()
+    if let r = RuleLoader.load(yaml: yaml, file: "\(id).yaml", origin: .user, diagnostics: &diags) { return r }
+    throw TestError(message: diags.all.map(\.formatted).joined(separator: "\n") + "\n" + yaml)
 }
 
 struct TestError: Error, CustomStringConvertible {

@@ -6,7 +6,10 @@ import FaultlineShippedRules
 import Foundation
 import Testing
 
-private let shippedRules = RuleLoader.load(files: ShippedRules.files, origin: .shipped).rules
+private let shippedRules: [Rule] = {
+    var diagnostics = Diagnostics()
+    return RuleLoader.load(files: ShippedRules.files, origin: .shipped, diagnostics: &diagnostics)
+}()
 private let compiledShipped = CompiledRules(shippedRules)
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -116,9 +116,10 @@ import Testing
             references: ['https://example.com']
             examples: {match: [{log: 'Status: 500', line: 1}], no_match: [{log: 'ok'}]}
             """
-        let (rule, diags) = RuleLoader.load(yaml: yaml, file: "v.yaml", origin: .user)
+        var diags = Diagnostics()
+        let rule = RuleLoader.load(yaml: yaml, file: "v.yaml", origin: .user, diagnostics: &diags)
         #expect(rule == nil)
-        #expect(diags.contains { $0.message.contains("'affected' is not a version range") && $0.line == 9 })
+        #expect(diags.all.contains { $0.message.contains("'affected' is not a version range") && $0.line == 9 })
     }
 
     @Test func incidentsSplitByGroupingValuesButNotByMissingOnes() throws {
@@ -193,7 +194,8 @@ import Testing
             references: ['https://example.com']
             examples: {match: [{log: 'x', line: 1}], no_match: [{log: 'y'}]}
             """
-        let (loaded, diags) = RuleLoader.load(yaml: yaml, file: "w.yaml", origin: .user)
+        var diags = Diagnostics()
+        let loaded = RuleLoader.load(yaml: yaml, file: "w.yaml", origin: .user, diagnostics: &diags)
         #expect(diags.isEmpty)
         let w = try #require(loaded)
         let log = """

@@ -128,8 +128,9 @@ struct UnclassifiedRuleSkeletonTests {
             yaml
             .replacingOccurrences(of: "category: TODO", with: "category: server.5xx")
             .replacingOccurrences(of: "references:\n  - TODO", with: "references:\n  - https://example.com/issue")
-        let loaded = RuleLoader.load(yaml: completed, file: "skeleton.yaml", origin: .user)
-        let rule = try #require(loaded.rule, "\(loaded.diagnostics)")
+        var diagnostics = Diagnostics()
+        let loaded = RuleLoader.load(yaml: completed, file: "skeleton.yaml", origin: .user, diagnostics: &diagnostics)
+        let rule = try #require(loaded, "\(diagnostics.all)")
         let results = RuleTester.run(all: [rule])
         #expect(results.allSatisfy { $0.passed }, "\(results.flatMap(\.failures))")
         #expect(results.first?.matchPassed == 1)
