@@ -15,8 +15,10 @@ struct RuleHit {
 ///
 /// `scan` and `explain` run this same code: `explain` only passes a trace to collect the steps.
 /// Owns the per-worker state (prefilter flags, PCRE2 scratch, the event's cached values); one
-/// matcher per worker, reset after each event.
-struct RuleMatcher {
+/// matcher per worker, reset after each event. A final class, not a struct: the literal scan's
+/// callback writes the flags while the scanner is read, which in a struct makes Swift copy the
+/// scanner (and retain its tables) on every event; measured at about 10% of a scan.
+final class RuleMatcher {
     let rules: CompiledRules
     let scratch = MatchScratch()
     // Copies of the compiled set's hot-path tables: read per event without going through `rules`.
@@ -50,7 +52,7 @@ struct RuleMatcher {
     }
 
     /// Starts a source: which rules read a file of this name.
-    mutating func begin(source: String) {
+    func begin(source: String) {
         self.source = source
         let name = source.split(separator: "/").last.map(String.init) ?? source
         for (i, rule) in rules.rules.enumerated() { applicable[i] = rule.applies(toFileNamed: name) }
@@ -60,7 +62,7 @@ struct RuleMatcher {
 
     /// Scans the event for every literal of the rule set at once and flags the patterns whose
     /// literal occurs; returns the built-in steps whose literals occur.
-    mutating func prefilter(_ event: borrowing EventView) -> BuiltinLiterals {
+    func prefilter(_ event: borrowing EventView) -> BuiltinLiterals {
         cachedValues = nil
         var builtins: BuiltinLiterals = []
         scanner.scan(event.text) { lit in
@@ -77,7 +79,7 @@ struct RuleMatcher {
     var hasCandidates: Bool { !touched.isEmpty || hasAlwaysPatterns }
 
     /// Flags the patterns without a literal and lists the applicable rules to evaluate.
-    mutating func selectCandidates() {
+    func selectCandidates() {
         for p in rules.alwaysPatterns where !flags[p] {
             flags[p] = true
             touched.append(p)
@@ -93,7 +95,7 @@ struct RuleMatcher {
     }
 
     /// Clears the per-event state; call after each event that was prefiltered.
-    mutating func reset() {
+    func reset() {
         for p in touched { flags[p] = false }
         touched.removeAll(keepingCapacity: true)
         for r in candidates { ruleSeen[r] = false }
@@ -104,7 +106,7 @@ struct RuleMatcher {
 
     /// Evaluates rule `r` on the event: prefilter, `where:`, regexes, `unless`. With a `trace`,
     /// appends each step taken; the outcome is the same with or without one.
-    mutating func evaluate(rule r: Int, _ event: borrowing EventView, trace: inout [Explanation.Step]?) -> RuleHit? {
+    func evaluate(rule r: Int, _ event: borrowing EventView, trace: inout [Explanation.Step]?) -> RuleHit? {
         let hot = rules.hot[r]
         let ids = rules.matchIDs[r]
         guard applicable[r] else {
@@ -172,7 +174,7 @@ struct RuleMatcher {
     /// Runs pattern `p` when its literal occurred; `nil` when it did not match. A PCRE2 limit
     /// error is reported once per rule and source and counts as no match. `index` is the
     /// pattern's position in the rule's `match` list, for the trace.
-    private mutating func run(
+    private func run(
         _ p: Int, _ event: borrowing EventView, rule: Int, trace: inout [Explanation.Step]?, index: Int
     ) -> RegexMatch? {
         guard flags[p] else {
@@ -200,7 +202,7 @@ struct RuleMatcher {
     }
 
     /// The evidence line of the first of `ids` that matches (contrast and signal patterns).
-    mutating func firstEvidence(of ids: [Int], _ event: borrowing EventView, rule r: Int) -> Evidence? {
+    func firstEvidence(of ids: [Int], _ event: borrowing EventView, rule r: Int) -> Evidence? {
         var none: [Explanation.Step]? = nil
         for p in ids {
             guard let m = run(p, event, rule: r, trace: &none, index: -1), let start = m.range(0)?.lowerBound
@@ -252,7 +254,7 @@ struct RuleMatcher {
 
     /// The event's values: extracted from its text, completed from its record's fields; cached
     /// until the next ``prefilter(_:)``.
-    mutating func values(_ event: borrowing EventView) -> [String: String] {
+    func values(_ event: borrowing EventView) -> [String: String] {
         if let cachedValues { return cachedValues }
         var values = rules.extractor.values(in: event.text, using: scratch)
         if event.isStructured {

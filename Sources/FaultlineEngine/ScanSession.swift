@@ -24,7 +24,7 @@ public final class ScanSession: EventSink {
     public let rules: CompiledRules
     /// The settings every input of this session is read and scanned with.
     public let options: ScanOptions
-    var matcher: RuleMatcher
+    let matcher: RuleMatcher
     private var sequences = SequenceMemory()
     private var aggregator: FindingAggregator
     private var requests: RequestOutcomes
@@ -141,7 +141,7 @@ public final class ScanSession: EventSink {
         var traces: [Int: [Explanation.Step]] = [:]
         var matched: [(rule: Int, hit: RuleHit)] = []
         for r in matcher.candidates {
-            ledger.noteSourceScope(rule: r, event, matcher: &matcher, source: currentSource)
+            ledger.noteSourceScope(rule: r, event, matcher: matcher, source: currentSource)
             var trace: [Explanation.Step]? = explaining ? [] : nil
             if let hit = matcher.evaluate(rule: r, event, trace: &trace) { matched.append((r, hit)) }
             if let trace { traces[r] = trace }
@@ -181,7 +181,7 @@ public final class ScanSession: EventSink {
             if let sink = findingSink, sink.finding(finding, isNew: finding.occurrences == 1) == .stop {
                 stopRequested = true
             }
-            ledger.noteEventScope(rule: a.rule, event, matcher: &matcher, source: currentSource)
+            ledger.noteEventScope(rule: a.rule, event, matcher: matcher, source: currentSource)
             if rules.isAfterTarget[a.rule] {
                 sequences.remember(
                     a.rule, values: values, time: a.time, source: currentSource, line: event.lines[a.hit.line].number)

@@ -9,7 +9,7 @@ struct SignalLedger {
 
     /// Notes, for candidate rule `r`, a contrasting request and the `scope: source` signals in `event`.
     mutating func noteSourceScope(
-        rule r: Int, _ event: borrowing EventView, matcher: inout RuleMatcher, source: String
+        rule r: Int, _ event: borrowing EventView, matcher: RuleMatcher, source: String
     ) {
         let rules = matcher.rules
         if !rules.succeedsIDs[r].isEmpty {
@@ -19,21 +19,21 @@ struct SignalLedger {
             }
         }
         for (i, p) in rules.hot[r].sourceSignals where matcher.flagged(p) {
-            note(rule: r, signal: i, pattern: p, event, matcher: &matcher, source: source)
+            note(rule: r, signal: i, pattern: p, event, matcher: matcher, source: source)
         }
     }
 
     /// Notes the `scope: event` signals of rule `r`, which matched `event`.
     mutating func noteEventScope(
-        rule r: Int, _ event: borrowing EventView, matcher: inout RuleMatcher, source: String
+        rule r: Int, _ event: borrowing EventView, matcher: RuleMatcher, source: String
     ) {
         for (i, p) in matcher.rules.hot[r].eventSignals {
-            note(rule: r, signal: i, pattern: p, event, matcher: &matcher, source: source)
+            note(rule: r, signal: i, pattern: p, event, matcher: matcher, source: source)
         }
     }
 
     private mutating func note(
-        rule r: Int, signal i: Int, pattern p: Int, _ event: borrowing EventView, matcher: inout RuleMatcher,
+        rule r: Int, signal i: Int, pattern p: Int, _ event: borrowing EventView, matcher: RuleMatcher,
         source: String
     ) {
         let key = SignalKey(rule: r, signal: i, source: source)
