@@ -29,7 +29,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "FaultlineText", swiftSettings: hotPath),
         .target(name: "FaultlineModel"),
-        .target(name: "FaultlineRegex", dependencies: ["CPCRE2"], swiftSettings: hotPath + optimisedInDebug),
+        .target(
+            name: "FaultlineRegex", dependencies: ["CPCRE2", "FaultlineText"], swiftSettings: hotPath + optimisedInDebug
+        ),
         .target(
             name: "FaultlineIngest", dependencies: ["FaultlineModel", "FaultlineText", "CZlib"], swiftSettings: hotPath),
         .target(

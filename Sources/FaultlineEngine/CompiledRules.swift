@@ -1,6 +1,7 @@
 import FaultlineModel
 import FaultlineRegex
 import FaultlineRules
+import FaultlineText
 
 /// Literals faultline looks for besides the rules' own, each tied to a built-in step that runs
 /// only on events holding one.
@@ -157,7 +158,7 @@ private struct LiteralTable {
     var literalBuiltins: [BuiltinLiterals] = []
 
     mutating func literalID(_ lit: [UInt8]) -> Int {
-        let key = lit.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }
+        let key = ASCII.lowered(lit)
         if let li = literalIndex[key] { return li }
         literalIndex[key] = literals.count
         literals.append(key)

@@ -85,7 +85,7 @@ struct RequestOutcomes {
         guard let regex = requestLine else { return }
         for i in 0..<event.lines.count {
             let line = event.lineBytes(i)
-            guard Self.contains(line, Self.marker),
+            guard ASCII.containsIgnoringCase(line, Self.marker),
                 let m = try? regex.firstMatch(in: line, from: 0, using: scratch),
                 let urlRange = m.range(named: "url"), let statusRange = m.range(named: "status")
             else { continue }
@@ -104,21 +104,6 @@ struct RequestOutcomes {
             if ts != nil { o.lastSeen = ts }
             bySource[key] = o
         }
-    }
-
-    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard hay.count >= needle.count, let first = needle.first else { return false }
-        var i = 0
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first {
-                var k = 1
-                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 
     /// Words of a request line's prefix that can tell runners apart (`runner-b`, `pod-7f9c`,

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// Literals that must occur in any text the pattern matches: at least one of `alternatives` occurs
 /// (compared ASCII case-insensitively).
 public struct RequiredLiterals: Sendable, Hashable {
@@ -99,9 +101,7 @@ private func dedup(_ set: [[UInt8]]) -> [[UInt8]] {
     return out
 }
 
-private func foldASCII(_ bytes: [UInt8]) -> [UInt8] {
-    bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-}
+private func foldASCII(_ bytes: [UInt8]) -> [UInt8] { ASCII.lowered(bytes) }
 
 /// Higher is better: long, few alternatives, not mostly spaces or digits.
 private func score(_ set: [[UInt8]]) -> Double {

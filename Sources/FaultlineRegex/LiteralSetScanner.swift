@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// Finds, in one pass over a buffer, which of many literals occur (ASCII case-insensitive).
 ///
 /// Design: the first four bytes of every literal of length ≥ 4 are hashed (after `| 0x20` on each
@@ -102,9 +104,7 @@ public struct LiteralSetScanner: Sendable {
     }
 
     @inline(__always)
-    private static func fold(_ byte: UInt8) -> UInt8 {
-        byte &- 0x41 < 26 ? byte | 0x20 : byte
-    }
+    private static func fold(_ byte: UInt8) -> UInt8 { ASCII.lower(byte) }
 
     private static func buildTable(_ entries: [(id: Int, hash: UInt32)]) -> ([UInt64], [Int32], [Int32]) {
         var filter = [UInt64](repeating: 0, count: (1 << filterBits) / 64)
