@@ -217,15 +217,7 @@ enum DockerJSON {
         guard from + 4 <= n else { return nil }
         var v: UInt32 = 0
         for k in 0..<4 {
-            let b = p[from + k]
-            let d: UInt8
-            if ASCII.isDigit(b) {
-                d = b &- 0x30
-            } else if (b | 0x20) &- 0x61 < 6 {
-                d = (b | 0x20) &- 0x61 &+ 10
-            } else {
-                return nil
-            }
+            guard let d = ASCII.hexValue(p[from + k]) else { return nil }
             v = v << 4 | UInt32(d)
         }
         return v

@@ -94,8 +94,8 @@ enum Peeler {
         var hasNonUpper = false
         while i < n {
             let b = p[i]
-            let isUpper = b >= 0x41 && b <= 0x5A
-            let ok = isUpper || (b >= 0x61 && b <= 0x7A) || ASCII.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
+            let isUpper = ASCII.isUpper(b)
+            let ok = ASCII.isAlnum(b) || b == 0x5F || b == 0x2E || b == 0x2D
             guard ok else { break }
             if !isUpper { hasNonUpper = true }
             i += 1
@@ -252,7 +252,7 @@ enum Peeler {
 
     @inline(__always)
     private static func isSectionNameByte(_ b: UInt8) -> Bool {
-        (b | 0x20) &- 0x61 < 26 || ASCII.isDigit(b) || b == 0x5F || b == 0x2E || b == 0x2D
+        ASCII.isAlnum(b) || b == 0x5F || b == 0x2E || b == 0x2D
     }
 
     /// `true` when the line `p[0..<n]` starts, after an optional timestamp prefix and ANSI CSI

@@ -51,6 +51,14 @@ public enum ASCII {
     @inlinable @inline(__always)
     public static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b &- 0x09 < 5 }
 
+    /// The value of a hexadecimal digit (`0`–`9`, `a`–`f`, `A`–`F`), or `nil`.
+    @inlinable @inline(__always)
+    public static func hexValue(_ b: UInt8) -> UInt8? {
+        if isDigit(b) { return b &- 0x30 }
+        let l = b | 0x20
+        return l &- 0x61 < 6 ? l &- 0x61 &+ 10 : nil
+    }
+
     /// `A`–`Z` folded to `a`–`z`; every other byte unchanged.
     @inlinable @inline(__always)
     public static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }

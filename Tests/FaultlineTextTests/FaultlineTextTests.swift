@@ -32,6 +32,12 @@ struct ASCIITests {
         #expect(ASCII.isAlnum(UInt8(ascii: "7")) && !ASCII.isAlnum(UInt8(ascii: "_")))
     }
 
+    @Test func hexDigits() {
+        let values = Array("0123456789abcdefABCDEF".utf8).map(ASCII.hexValue)
+        #expect(values == (0...15).map { UInt8($0) } + (10...15).map { UInt8($0) })
+        #expect(Array("gG/:@`".utf8).allSatisfy { ASCII.hexValue($0) == nil })
+    }
+
     @Test func caseFolding() {
         #expect(ASCII.lowered("HeLLo-Ä".utf8) == Array("hello-Ä".utf8))
         #expect(

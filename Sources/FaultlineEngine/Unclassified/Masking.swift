@@ -153,7 +153,7 @@ enum Masking {
     /// `0x7f3a2c1d4e90`, `7d41c0e9a2b3`, `41f0` (4+ hex digits mixing digits and letters; two digits
     /// when shorter than 6).
     static func isHex(_ b: [UInt8]) -> Bool {
-        func hex(_ c: UInt8) -> Bool { ASCII.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
+        let hex = ASCII.isHex
         if b.count > 2, b[0] == UInt8(ascii: "0"), b[1] == UInt8(ascii: "x") || b[1] == UInt8(ascii: "X") {
             return b.dropFirst(2).allSatisfy(hex)
         }
@@ -165,7 +165,7 @@ enum Masking {
     /// A UUID (8-4-4-4-12 hex digits) anywhere in the token.
     static func containsUUID(_ b: [UInt8]) -> Bool {
         guard b.count >= 36 else { return false }
-        func hex(_ c: UInt8) -> Bool { ASCII.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) }
+        let hex = ASCII.isHex
         let groups = [8, 4, 4, 4, 12]
         var start = 0
         while start + 36 <= b.count {

@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// A parsed value of an error body.
 indirect enum BodyNode: Sendable, Hashable {
     case string(String)
@@ -54,8 +56,7 @@ enum Byte {
     /// Bytes of a bare key: letters, digits, `_`, `$`, `-`, `.`.
     @inline(__always)
     static func isKey(_ byte: UInt8) -> Bool {
-        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "-")
+        ASCII.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "-")
             || byte == UInt8(ascii: ".")
     }
 }
@@ -254,15 +255,8 @@ struct BodyReader {
         guard index + digits <= bytes.count else { return nil }
         var value: UInt32 = 0
         for offset in 0..<digits {
-            let byte = bytes[index + offset]
-            let digit: UInt32
-            switch byte {
-            case 0x30...0x39: digit = UInt32(byte - 0x30)
-            case 0x41...0x46: digit = UInt32(byte - 0x41 + 10)
-            case 0x61...0x66: digit = UInt32(byte - 0x61 + 10)
-            default: return nil
-            }
-            value = value << 4 | digit
+            guard let digit = ASCII.hexValue(bytes[index + offset]) else { return nil }
+            value = value << 4 | UInt32(digit)
         }
         return Unicode.Scalar(value) ?? (value >= 0xD800 && value <= 0xDFFF ? "\u{FFFD}" : nil)
     }
