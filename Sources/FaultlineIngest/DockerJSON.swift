@@ -46,7 +46,9 @@ enum DockerJSON {
             i = skipSpace(p, n, i + 1)
             guard i < n else { return nil }
             if keyLength == 3, key[0] == 0x6C, key[1] == 0x6F, key[2] == 0x67 {  // log
-                guard p[i] == 0x22, let (end, written) = decodeString(p, n, i + 1, into: dst) else { return nil }
+                guard p[i] == 0x22, let (end, written) = JSONString.decodeQuoted(p, n, i + 1, into: dst) else {
+                    return nil
+                }
                 logLength = written
                 i = end
             } else if keyLength == 6, Peeler.hasPrefix(key, keyLength, "stream") {
@@ -142,84 +144,5 @@ enum DockerJSON {
             }
             return i > from ? i : nil
         }
-    }
-
-    /// Decodes the JSON string body starting at `from` (after the opening quote) into `dst`.
-    /// All escapes are decoded (`\uXXXX` with surrogate pairs to UTF-8, an unpaired surrogate
-    /// to U+FFFD); an invalid escape is kept literally. Returns the index after the closing
-    /// quote and the bytes written (never more than were read), or `nil` when unterminated.
-    static func decodeString(
-        _ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int, into dst: UnsafeMutablePointer<UInt8>
-    ) -> (end: Int, written: Int)? {
-        var i = from
-        var o = 0
-        while i < n {
-            // Copy the run up to the next quote or backslash (memchr: log text has few escapes).
-            guard let quote = ASCII.find(0x22, p, from: i, to: n) else { return nil }
-            let backslash = ASCII.find(0x5C, p, from: i, to: quote)
-            let runEnd = backslash ?? quote
-            if runEnd > i {
-                (dst + o).update(from: p + i, count: runEnd - i)
-                o += runEnd - i
-            }
-            i = runEnd
-            if backslash == nil { return (quote + 1, o) }
-            // Backslash.
-            guard i + 1 < n else { return nil }
-            let e = p[i + 1]
-            var decoded: UInt8 = 0
-            switch e {
-            case 0x6E: decoded = Bytes.lf  // n
-            case 0x72: decoded = Bytes.cr  // r
-            case 0x74: decoded = Bytes.tab  // t
-            case 0x62: decoded = 0x08  // b
-            case 0x66: decoded = 0x0C  // f
-            case 0x22, 0x5C, 0x2F: decoded = e  // " \ /
-            case 0x75:  // u
-                if let unit = hex4(p, n, i + 2) {
-                    i += 6
-                    var scalar = UInt32(0xFFFD)
-                    if unit >= 0xD800, unit <= 0xDBFF {
-                        if i + 1 < n, p[i] == 0x5C, p[i + 1] == 0x75, let low = hex4(p, n, i + 2), low >= 0xDC00,
-                            low <= 0xDFFF
-                        {
-                            scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                            i += 6
-                        }
-                    } else if unit < 0xDC00 || unit > 0xDFFF {
-                        scalar = unit
-                    }
-                    o += JSONString.writeUTF8(scalar, dst + o)
-                    continue
-                }
-                // Invalid \u: keep the backslash; the rest is copied as text.
-                dst[o] = 0x5C
-                o += 1
-                i += 1
-                continue
-            default:
-                // Invalid escape: kept literally.
-                dst[o] = 0x5C
-                dst[o + 1] = e
-                o += 2
-                i += 2
-                continue
-            }
-            dst[o] = decoded
-            o += 1
-            i += 2
-        }
-        return nil
-    }
-
-    @inline(__always)
-    private static func hex4(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> UInt32? {
-        guard from + 4 <= n else { return nil }
-        var v: UInt32 = 0
-        for k in 0..<4 {
-            guard let d = ASCII.hexValue(p[from + k]) else { return nil }
-            v = v << 4 | UInt32(d)
-        }
-        return v
     }
 }

@@ -1,4 +1,5 @@
-/// JSON string bodies: the one unescaper (bytes in, UTF-8 bytes out) and the one escaper.
+/// JSON strings, once: the unescaper of string bodies (bytes in, UTF-8 bytes out), the decoder of
+/// quoted string tokens in a stream, and the escaper.
 public enum JSONString {
     /// The most bytes ``unescape(_:_:into:)`` writes for `count` input bytes (a cut `\u` turns
     /// two bytes into the three of U+FFFD).
@@ -143,5 +144,88 @@ public enum JSONString {
                 }
             }
         }
+    }
+
+    /// Decodes the quoted JSON string token whose body starts at `p[from]` (after the opening
+    /// quote) into `dst`, up to its closing quote: the decoder of streamed JSON tokens (Docker
+    /// json-file envelopes), where runs without escapes are copied with `memchr`.
+    /// All escapes are decoded (`\uXXXX` with surrogate pairs to UTF-8, an unpaired surrogate
+    /// to U+FFFD); an invalid escape is kept literally. Returns the index after the closing
+    /// quote and the bytes written (never more than were read, so `dst` may be as large as the
+    /// input), or `nil` when unterminated. Unlike ``unescape(_:_:into:)``, an invalid escape is kept.
+    @inlinable
+    public static func decodeQuoted(
+        _ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int, into dst: UnsafeMutablePointer<UInt8>
+    ) -> (end: Int, written: Int)? {
+        var i = from
+        var o = 0
+        while i < n {
+            // Copy the run up to the next quote or backslash (memchr: log text has few escapes).
+            guard let quote = ASCII.find(0x22, p, from: i, to: n) else { return nil }
+            let backslash = ASCII.find(0x5C, p, from: i, to: quote)
+            let runEnd = backslash ?? quote
+            if runEnd > i {
+                (dst + o).update(from: p + i, count: runEnd - i)
+                o += runEnd - i
+            }
+            i = runEnd
+            if backslash == nil { return (quote + 1, o) }
+            // Backslash.
+            guard i + 1 < n else { return nil }
+            let e = p[i + 1]
+            var decoded: UInt8 = 0
+            switch e {
+            case 0x6E: decoded = 0x0A  // n
+            case 0x72: decoded = 0x0D  // r
+            case 0x74: decoded = 0x09  // t
+            case 0x62: decoded = 0x08  // b
+            case 0x66: decoded = 0x0C  // f
+            case 0x22, 0x5C, 0x2F: decoded = e  // " \ /
+            case 0x75:  // u
+                if let unit = exactHex4(p, n, i + 2) {
+                    i += 6
+                    var scalar = UInt32(0xFFFD)
+                    if unit >= 0xD800, unit <= 0xDBFF {
+                        if i + 1 < n, p[i] == 0x5C, p[i + 1] == 0x75, let low = exactHex4(p, n, i + 2), low >= 0xDC00,
+                            low <= 0xDFFF
+                        {
+                            scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        }
+                    } else if unit < 0xDC00 || unit > 0xDFFF {
+                        scalar = unit
+                    }
+                    o += JSONString.writeUTF8(scalar, dst + o)
+                    continue
+                }
+                // Invalid \u: keep the backslash; the rest is copied as text.
+                dst[o] = 0x5C
+                o += 1
+                i += 1
+                continue
+            default:
+                // Invalid escape: kept literally.
+                dst[o] = 0x5C
+                dst[o + 1] = e
+                o += 2
+                i += 2
+                continue
+            }
+            dst[o] = decoded
+            o += 1
+            i += 2
+        }
+        return nil
+    }
+
+    @inlinable @inline(__always)
+    static func exactHex4(_ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int) -> UInt32? {
+        guard from + 4 <= n else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            guard let d = ASCII.hexValue(p[from + k]) else { return nil }
+            v = v << 4 | UInt32(d)
+        }
+        return v
     }
 }

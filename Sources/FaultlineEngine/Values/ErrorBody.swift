@@ -1,3 +1,5 @@
+import FaultlineText
+
 /// The fields of a service error body as SDKs print it, read by a tolerant parser.
 ///
 /// Understood shapes:
@@ -164,36 +166,13 @@ public struct ErrorBody: Sendable, Hashable {
         return (node.map { Self.fields(of: $0, level: 0) }, reader.position)
     }
 
-    /// Undoes one level of JSON string escaping, up to the closing (unescaped) `"` of the string
-    /// that holds the body.
+    /// Undoes one level of JSON string escaping (``JSONString/unescaped(_:)``), up to the closing
+    /// (unescaped) `"` of the string that holds the body.
     static func unescapeOnce(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count)
-        var index = 0
-        while index < text.count {
-            let byte = text[index]
-            if byte == Byte.doubleQuote { break }
-            guard byte == Byte.backslash, index + 1 < text.count else {
-                out.append(byte)
-                index += 1
-                continue
-            }
-            let next = text[index + 1]
-            index += 2
-            switch next {
-            case UInt8(ascii: "n"): out.append(Byte.newline)
-            case UInt8(ascii: "r"): out.append(Byte.carriageReturn)
-            case UInt8(ascii: "t"): out.append(Byte.tab)
-            case UInt8(ascii: "u"):
-                if let scalar = BodyReader.hexScalar(text, at: index, digits: 4) {
-                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    index += 4
-                } else {
-                    out.append(contentsOf: [Byte.backslash, next])
-                }
-            default: out.append(next)
-            }
+        var end = 0
+        while end < text.count, text[end] != Byte.doubleQuote {
+            end += text[end] == Byte.backslash ? 2 : 1
         }
-        return out
+        return JSONString.unescaped(UnsafeBufferPointer(rebasing: text[0..<min(end, text.count)]))
     }
 }
