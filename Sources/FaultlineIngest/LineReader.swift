@@ -121,8 +121,12 @@ public final class LineReader {
     @discardableResult
     public func read(into sink: LineSink) -> SinkAction {
         sink.begin(source: source)
-        forEachLine { line in
-            if sink.line(line) == .stop { stopRequested = true }
+        withExtendedLifetime(sink) {
+            // The sink outlives the loop (extended above): no retain and release per line.
+            unowned(unsafe) let target = sink
+            forEachLine { line in
+                if target.line(line) == .stop { stopRequested = true }
+            }
         }
         sink.finish(source: source)
         return stopRequested ? .stop : .proceed
