@@ -121,64 +121,26 @@ enum Shapes {
 
     // MARK: - Levels
 
-    static func upperLevel(_ w: Buf) -> LogLevel? {
-        switch w.count {
-        case 4:
-            if hasPrefix(w, "INFO") { return .info }
-            if hasPrefix(w, "WARN") { return .warning }
-        case 5:
-            if hasPrefix(w, "ERROR") { return .error }
-            if hasPrefix(w, "DEBUG") { return .debug }
-            if hasPrefix(w, "TRACE") { return .trace }
-            if hasPrefix(w, "FATAL") { return .critical }
-        case 7:
-            if hasPrefix(w, "WARNING") { return .warning }
-        case 8:
-            if hasPrefix(w, "CRITICAL") { return .critical }
-        default: break
+    static func upperLevel(_ w: Buf) -> LogLevel? { LevelWords.upperTable.rank(w).map(level(rank:)) }
+
+    /// The level of a ``LevelWords`` rank.
+    @inline(__always)
+    static func level(rank: UInt8) -> LogLevel {
+        switch rank {
+        case 0: .trace
+        case 1: .debug
+        case 2: .info
+        case 3: .warning
+        case 4: .error
+        default: .critical
         }
-        return nil
     }
 
     /// Serilog's three-letter levels (`[04:30:08 ERR]`).
-    static func serilogLevel(_ w: Buf) -> LogLevel? {
-        guard w.count == 3 else { return nil }
-        if hasPrefix(w, "ERR") { return .error }
-        if hasPrefix(w, "WRN") { return .warning }
-        if hasPrefix(w, "INF") { return .info }
-        if hasPrefix(w, "DBG") { return .debug }
-        if hasPrefix(w, "VRB") { return .trace }
-        if hasPrefix(w, "FTL") { return .critical }
-        return nil
-    }
+    static func serilogLevel(_ w: Buf) -> LogLevel? { LevelWords.serilogTable.rank(w).map(level(rank:)) }
 
     /// Winston and .NET console-logger level words (lowercase).
-    static func lowerLevel(_ w: Buf) -> LogLevel? {
-        switch w.count {
-        case 4:
-            if hasPrefix(w, "fail") { return .error }
-            if hasPrefix(w, "info") { return .info }
-            if hasPrefix(w, "warn") { return .warning }
-            if hasPrefix(w, "crit") { return .critical }
-            if hasPrefix(w, "dbug") { return .debug }
-            if hasPrefix(w, "trce") { return .trace }
-        case 5:
-            if hasPrefix(w, "error") { return .error }
-            if hasPrefix(w, "debug") { return .debug }
-            if hasPrefix(w, "fatal") { return .critical }
-            if hasPrefix(w, "trace") { return .trace }
-            if hasPrefix(w, "silly") { return .trace }
-        case 7:
-            if hasPrefix(w, "warning") { return .warning }
-            if hasPrefix(w, "verbose") { return .debug }
-        case 8:
-            if hasPrefix(w, "critical") { return .critical }
-        case 11:
-            if hasPrefix(w, "information") { return .info }
-        default: break
-        }
-        return nil
-    }
+    static func lowerLevel(_ w: Buf) -> LogLevel? { LevelWords.lowerTable.rank(w).map(level(rank:)) }
 
     /// Case-insensitive level word (JSON values like `"error"`, `"Error"`, `"ERROR"`).
     static func anyCaseLevel(_ w: Buf) -> LogLevel? {
@@ -187,14 +149,7 @@ enum Shapes {
             for i in 0..<w.count { tmp[i] = ASCII.isUpper(w[i]) ? w[i] | 0x20 : w[i] }
             let lower = Buf(start: tmp.baseAddress, count: w.count)
             if let l = lowerLevel(lower) { return l }
-            if w.count == 3 {
-                if hasPrefix(lower, "err") { return .error }
-                if hasPrefix(lower, "wrn") { return .warning }
-                if hasPrefix(lower, "inf") { return .info }
-                if hasPrefix(lower, "dbg") { return .debug }
-                if hasPrefix(lower, "ftl") { return .critical }
-            }
-            return nil
+            return LevelWords.shortAnyCaseTable.rank(lower).map(level(rank:))
         }
     }
 

@@ -207,3 +207,39 @@ struct RedactorSmokeTests {
         #expect(Redactor.redact("key is $OPENAI_API_KEY") == "key is $OPENAI_API_KEY")
     }
 }
+
+@Suite("Level words")
+struct LevelWordsTests {
+    func rank(_ table: LevelWords.Table, _ word: String) -> UInt8? {
+        Array(word.utf8).withUnsafeBufferPointer { table.rank($0) }
+    }
+
+    @Test func tablesReadExactWordsOnly() {
+        #expect(rank(LevelWords.upperTable, "WARNING") == 3)
+        #expect(rank(LevelWords.upperTable, "warning") == nil)
+        #expect(rank(LevelWords.lowerTable, "fail") == 4)
+        #expect(rank(LevelWords.lowerTable, "information") == 2)
+        #expect(rank(LevelWords.lowerTable, "informatio") == nil)
+        #expect(rank(LevelWords.serilogTable, "VRB") == 0)
+        #expect(rank(LevelWords.shortAnyCaseTable, "vrb") == nil)
+        #expect(rank(LevelWords.lowerTable, String(repeating: "x", count: 40)) == nil)
+    }
+
+    @Test func everyMappedWordIsInItsTableAndRanksAreLevels() {
+        for (table, words) in [
+            (LevelWords.upperTable, LevelWords.upper), (LevelWords.lowerTable, LevelWords.lower),
+            (LevelWords.serilogTable, LevelWords.serilog), (LevelWords.shortAnyCaseTable, LevelWords.shortAnyCase),
+        ] {
+            for (word, r) in words {
+                #expect(rank(table, word) == r, "\(word)")
+                #expect(r <= 5)
+            }
+        }
+        // Every mapped upper/lower word is also a level-column word (the column lists add words
+        // that name no level).
+        for (word, _) in LevelWords.upper { #expect(LevelWords.columnUpper.contains(word)) }
+        for (word, _) in LevelWords.lower where word != "information" {
+            #expect(LevelWords.columnLower.contains(word))
+        }
+    }
+}

@@ -9,14 +9,8 @@ struct PrefixStripper {
         self.b = bytes
     }
 
-    static let upperLevels: [String] = [
-        "TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "ERR", "CRITICAL", "CRIT", "FATAL",
-        "SEVERE", "EXCEPTION", "ALERT", "EMERG", "FAIL", "FAILURE",
-    ]
-    static let lowerLevels: [String] = [
-        "trace", "debug", "info", "notice", "warning", "warn", "error", "fatal", "critical", "crit", "fail", "dbug",
-        "trce", "verbose", "silly", "http",
-    ]
+    static let upperLevels = LevelWords.columnUpper
+    static let lowerLevels = LevelWords.columnLower
 
     /// Returns the byte offset where the message starts.
     mutating func run() -> Int {
