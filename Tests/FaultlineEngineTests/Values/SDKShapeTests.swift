@@ -1,3 +1,6 @@
+import FaultlineModel
+import FaultlineRules
+import FaultlineShippedRules
 import Foundation
 import Testing
 
@@ -250,5 +253,22 @@ struct ValuesSDKShapeTests {
             #expect(doc.contains("| `\(name)` |"), "\(name)")
         }
         #expect(!ValueExtractor.standardNames.contains("error_code"))
+    }
+
+    @Test("docs/taxonomy.md decides every category, and every shipped rule's category is one of them")
+    func taxonomyCoversEveryCategory() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/taxonomy.md")
+        let doc = try String(contentsOf: url, encoding: .utf8)
+        let decided = Set(
+            doc.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("| `"), let end = line.dropFirst(3).firstIndex(of: "`") else { return nil }
+                return String(line[line.index(line.startIndex, offsetBy: 3)..<end])
+            })
+        #expect(decided == Set(Category.labels))
+        var diagnostics = Diagnostics()
+        for rule in RuleLoader.load(files: ShippedRules.files, origin: .shipped, diagnostics: &diagnostics) {
+            #expect(decided.contains(rule.category.rawValue), "\(rule.id)")
+        }
     }
 }
