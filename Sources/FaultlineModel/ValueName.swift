@@ -38,6 +38,14 @@ public enum ValueName: String, CaseIterable, Sendable, Hashable {
     /// tries, `retry_after` from milliseconds) are not.
     public var isVerbatim: Bool { self != .retryCount && self != .retryAfter }
 
+    /// The .NET `HttpStatusCode` names of the error statuses an LLM API answers, with their
+    /// numbers: a `status` value is also read from these (`Reason: TooManyRequests` is 429).
+    public static let statusNames: [String: Int] = [
+        "BadRequest": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404, "RequestTimeout": 408,
+        "Conflict": 409, "RequestEntityTooLarge": 413, "UnprocessableEntity": 422, "TooManyRequests": 429,
+        "InternalServerError": 500, "BadGateway": 502, "ServiceUnavailable": 503, "GatewayTimeout": 504,
+    ]
+
     /// What findings are grouped by when a rule does not say (`group_by:`).
     public static let defaultGroupBy: [ValueName] = [.status, .errorCode, .host, .deployment]
 }

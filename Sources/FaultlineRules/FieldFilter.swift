@@ -175,7 +175,7 @@ public struct FieldFilter: Sendable {
         var best: [[UInt8]]? = nil
         var bestShortest = 0
         for (field, expected) in spec where Self.verbatimFields.contains(field) {
-            guard let literals = Self.literals(expected), !literals.isEmpty else { continue }
+            guard let literals = Self.literals(expected, field: field), !literals.isEmpty else { continue }
             let shortest = literals.map(\.count).min() ?? 0
             if shortest > bestShortest {
                 best = literals
@@ -186,19 +186,24 @@ public struct FieldFilter: Sendable {
     }
 
     /// One literal per alternative, or `nil` when some alternative has none.
-    private static func literals(_ expected: FieldExpectation) -> [[UInt8]]? {
+    /// A `status` number is also found by its name (``ValueName/statusNames``).
+    private static func literals(_ expected: FieldExpectation, field: String) -> [[UInt8]]? {
         switch expected {
         case .text(let text):
             return longestRun(Array(text.utf8)).map { [$0] }
         case .number(let number):
             let digits = Array(String(number).utf8)
-            return digits.count >= 3 ? [digits] : nil
+            guard digits.count >= 3 else { return nil }
+            let names: [String] =
+                field == ValueName.status.rawValue
+                ? ValueName.statusNames.filter { $0.value == number }.map(\.key).sorted() : []
+            return [digits] + names.map { Array($0.utf8) }
         case .statusClass:
             return nil
         case .any(let alternatives):
             var out: [[UInt8]] = []
             for alternative in alternatives {
-                guard let found = literals(alternative) else { return nil }
+                guard let found = literals(alternative, field: field) else { return nil }
                 for literal in found where !out.contains(where: { ASCII.lowered($0) == ASCII.lowered(literal) }) {
                     out.append(literal)
                 }

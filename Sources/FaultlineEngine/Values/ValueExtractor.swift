@@ -252,6 +252,8 @@ public struct ValueExtractor: Sendable {
                 value.removeLast()
             }
             return value.isEmpty ? nil : value
+        case .httpStatusName:
+            return ValueName.statusNames[value].map(String.init)
         }
     }
 

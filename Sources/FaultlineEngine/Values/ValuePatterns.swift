@@ -23,6 +23,8 @@ enum ValueTransform: Sendable {
     case triesToRetries
     /// Trailing spaces, tabs, `,` and `;` removed (header values read to the end of a line).
     case trimmed
+    /// A .NET `HttpStatusCode` name, reported as its number (`TooManyRequests` → `429`).
+    case httpStatusName
 }
 
 /// Which captured values are rejected.
@@ -105,6 +107,13 @@ enum ValuePatterns {
         ValueSpec(name: .status, pattern: #"\b(?:Client|Server) error '"# + statusCode + " "),
         ValueSpec(name: .status, pattern: #"\bError: "# + statusCode + #" (?=[A-Z])"#),
         ValueSpec(name: .status, pattern: #"\bHTTP Response: \S{1,10} \S{1,2000} "?"# + statusCode + " "),
+        // A status by its .NET `HttpStatusCode` name where a status is named: `Reason: TooManyRequests`
+        // (Semantic Kernel's retry handler), `StatusCode: NotFound`, `HttpStatusCode.Unauthorized`.
+        ValueSpec(
+            name: .status,
+            pattern: #"(?:\b(?:Reason|StatusCode|Status|status_code)\s{0,3}[:=]\s{0,3}['"]?|\bHttpStatusCode\.)(?<v>"#
+                + ValueName.statusNames.keys.sorted().joined(separator: "|") + #")\b"#,
+            transform: .httpStatusName),
 
         // MARK: error.code
         ValueSpec(

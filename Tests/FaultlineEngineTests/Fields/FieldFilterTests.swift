@@ -96,11 +96,16 @@ struct FieldsFilterMatchTests {
 struct FieldsFilterLiteralTests {
     @Test("Literals from numbers, globs and lists")
     func literals() {
-        #expect(text(filter([("status", .number(401))])?.requiredLiterals) == ["401"])
+        // A status is also found by its .NET name (`Reason: Unauthorized`), so its name is a literal too.
+        #expect(text(filter([("status", .number(401))])?.requiredLiterals) == ["401", "Unauthorized"])
+        #expect(text(filter([("status", .number(418))])?.requiredLiterals) == ["418"])
+        #expect(text(filter([("retry_count", .number(401))])?.requiredLiterals) == nil)
         #expect(text(filter([("host", .text("*.openai.azure.com"))])?.requiredLiterals) == [".openai.azure.com"])
         #expect(
             text(filter([("exception", .text("*AuthenticationError"))])?.requiredLiterals) == ["AuthenticationError"])
-        #expect(text(filter([("status", .any([.number(401), .number(403)]))])?.requiredLiterals) == ["401", "403"])
+        #expect(
+            text(filter([("status", .any([.number(401), .number(403)]))])?.requiredLiterals)
+                == ["401", "Unauthorized", "403", "Forbidden"])
         // the field whose shortest literal is longest is chosen
         #expect(
             text(

@@ -244,6 +244,23 @@ struct ValuesSDKShapeTests {
         #expect(eventValues("'user-agent': 'litellm/1.52.0',")["user_agent"] == "litellm/1.52.0")
     }
 
+    @Test(".NET HttpStatusCode names give the status where a status is named, and nowhere else")
+    func statusByName() {
+        #expect(
+            eventValues("Error executing action [attempt 1 of 3]. Reason: TooManyRequests. Will retry")["status"]
+                == "429")
+        #expect(
+            eventValues("HttpOperationException: StatusCode: NotFound, ReasonPhrase: 'Not Found'")["status"] == "404")
+        #expect(eventValues("response.StatusCode == HttpStatusCode.Unauthorized")["status"] == "401")
+        #expect(eventValues("Status: 'ServiceUnavailable'")["status"] == "503")
+        // A name without a status key, or a status key with another word, is no status.
+        #expect(eventValues("TooManyRequests is retried by the policy (see docs)")["status"] == nil)
+        #expect(eventValues("NotFoundError: the page NotFound was removed")["status"] == nil)
+        #expect(eventValues("Status: Active, Reason: Scheduled")["status"] == nil)
+        // A number found first wins over a later name.
+        #expect(eventValues("Status: 429 (Too Many Requests) Reason: TooManyRequests")["status"] == "429")
+    }
+
     @Test("Every standard name is documented in docs/values.md")
     func standardNamesDocumented() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
