@@ -114,7 +114,7 @@ public struct FieldFilter: Sendable {
 
     /// Whether every condition holds for `values`. A field absent from `values` never matches.
     public func matches(_ values: [String: String]) -> Bool {
-        firstMismatch(values) == nil
+        firstFailing(values) == nil
     }
 
     /// The first condition that does not hold for `values` (its field, what it expects, and the
@@ -122,9 +122,14 @@ public struct FieldFilter: Sendable {
     public func firstMismatch(_ values: [String: String]) -> (
         field: String, expected: FieldExpectation, actual: String?
     )? {
-        for (i, condition) in conditions.enumerated() {
-            guard let value = values[condition.field] else { return (condition.field, spec[i].expected, nil) }
-            if !Self.holds(condition.test, value) { return (condition.field, spec[i].expected, value) }
+        guard let i = firstFailing(values) else { return nil }
+        return (spec[i].field, spec[i].expected, values[spec[i].field])
+    }
+
+    /// The index of the first condition that does not hold (the scan's check: no value copied).
+    private func firstFailing(_ values: [String: String]) -> Int? {
+        for i in conditions.indices {
+            guard let value = values[conditions[i].field], Self.holds(conditions[i].test, value) else { return i }
         }
         return nil
     }
